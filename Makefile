@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bcacheassemble: build, install, test.
+#
+#   make                 static bcacheassemble/bcacheassemble
+#   make check           unit, CLI, fuzz (bounded) and lint tests; the VM
+#                        tests too when KVER's kernel is installed
+#   make check-unit      fast tests only (no root, no VM)
+#   make install DESTDIR= PREFIX=
+#   make -C kernel module   patched bcache.ko for the installed 6.1 kernel
+
+PREFIX     ?= /usr
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/bcacheassemble
+CC         ?= gcc
+CLANG      ?= clang
+VERSION    := 0.1
+BUILD      := build
+KMOD       := $(BUILD)/libkmod
+
+CFLAGS     ?= -O2 -g
+WARN       := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+              -Wmissing-prototypes -Wstrict-prototypes
+CPPFLAGS   += -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Ibcacheassemble \
+              -I$(KMOD)/include -I/usr/include/blkid
+LIBS       := -L$(KMOD) -lkmod -lblkid -luuid
+
+SRC        := $(filter-out bcacheassemble/main.c,$(wildcard bcacheassemble/*.c))
+HDR        := $(wildcard bcacheassemble/*.h)
+BIN        := bcacheassemble/bcacheassemble
+
+all: $(BIN)
+
+$(KMOD)/libkmod.a:
+	sh bcacheassemble/build-libkmod.sh $(KMOD)
+
+$(BIN): $(SRC) bcacheassemble/main.c $(HDR) $(KMOD)/libkmod.a
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -static -o $@ \
+		bcacheassemble/main.c $(SRC) $(LIBS)
+
+# Tests link the sources (not main.c) into each test program, dynamically,
+# optionally with sanitizers.
+SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all \
+              -fno-omit-frame-pointer
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/test/%,\
+              $(filter-out tests/unit/testlib.c tests/unit/fakekernel.c,\
+              $(wildcard tests/unit/*.c)))
+TESTLIB    := tests/unit/testlib.c tests/unit/fakekernel.c
+
+$(BUILD)/test/%: tests/unit/%.c $(TESTLIB) $(SRC) $(HDR) tests/unit/*.h \
+		$(KMOD)/libkmod.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/unit $(WARN) -Wno-missing-prototypes -O1 -g \
+		$(SAN) -o $@ $< $(TESTLIB) $(SRC) $(LIBS)
+
+check-unit: $(UNIT_TESTS) $(BIN)
+	BUILD=$(BUILD) sh tests/run-unit.sh $(UNIT_TESTS)
+	sh tests/cli/run.sh $(BIN)
+
+FUZZERS    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/*.c))
+FUZZ_SRC   := bcacheassemble/bcachetab.c bcacheassemble/options.c \
+              bcacheassemble/uuidtext.c bcacheassemble/superblock.c
+FUZZ_TIME  ?= 20
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) $(HDR)
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-o $@ $< $(FUZZ_SRC)
+
+check-fuzz: $(FUZZERS)
+	sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZERS)
+
+fuzz: $(FUZZERS)
+	sh tests/fuzz/run.sh 600 $(FUZZERS)
+
+lint:
+	sh tests/lint.sh
+
+check-vm: $(BIN)
+	$(MAKE) -C kernel module
+	sh tests/vm/run.sh
+
+check: check-unit check-fuzz lint check-vm
+
+bench: $(BIN)
+	sh bench/parse-plan.sh
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/bcacheassemble
+	install -D -m 0644 man/bcacheassemble.8 $(DESTDIR)$(MANDIR)/man8/bcacheassemble.8
+	install -D -m 0644 man/bcachetab.5 $(DESTDIR)$(MANDIR)/man5/bcachetab.5
+	install -D -m 0644 bcachetab.example $(DESTDIR)$(DOCDIR)/bcachetab.example
+
+clean:
+	rm -rf $(BUILD)/test $(BUILD)/fuzz $(BIN)
+	$(MAKE) -C kernel clean
+
+distclean: clean
+	rm -rf $(BUILD)
+
+.PHONY: all check check-unit check-fuzz check-vm lint fuzz bench install \
+	clean distclean

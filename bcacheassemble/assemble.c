@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Assembly of bcachetab volumes: find each backing device, register the cache
+ * devices of its set, register the backing device (formatted ones through
+ * /sys/fs/bcache/register, raw ones through register_raw), then see whether
+ * the kernel runs it or holds it back. The kernel's hold is the safety net:
+ * a volume that may hold dirty data is registered with a state that keeps
+ * bcacheN from appearing until its cache set attaches, and while registered
+ * the disk is claimed, so nothing can mount it.
+ */
+#include "assemble.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "log.h"
+#include "rawline.h"
+#include "state.h"
+#include "sysfs.h"
+#include "uevent.h"
+#include "uuidtext.h"
+
+#define DEFAULT_TIMEOUT 30
+#define DEFAULT_WAIT 30
+
+static void set_why(struct volume *v, enum vol_status st, int err,
+		    const char *fmt, ...) _printf_(4, 5);
+static void set_why(struct volume *v, enum vol_status st, int err,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	v->status = st;
+	v->err = err;
+	va_start(ap, fmt);
+	vsnprintf(v->why, sizeof(v->why), fmt, ap);
+	va_end(ap);
+}
+
+static int attr_path(char *buf, size_t len, const char *dev, const char *attr)
+{
+	int n = snprintf(buf, len, "class/block/%s/bcache%s%s", dev,
+			 attr ? "/" : "", attr ? attr : "");
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+bool backing_registered(struct context *ctx, const char *dev)
+{
+	char rel[256];
+
+	return attr_path(rel, sizeof(rel), dev, "running") == 0 &&
+	       sysfs_exists(ctx, rel);
+}
+
+bool backing_running(struct context *ctx, const char *dev)
+{
+	char rel[256], buf[16];
+
+	if (attr_path(rel, sizeof(rel), dev, "running") < 0 ||
+	    sysfs_read(ctx, rel, buf, sizeof(buf)) < 0)
+		return false;
+	return !strcmp(buf, "1");
+}
+
+bool backing_attached(struct context *ctx, const char *dev, char *cset,
+		      size_t len)
+{
+	char rel[256];
+
+	return attr_path(rel, sizeof(rel), dev, "cache") == 0 &&
+	       sysfs_link_name(ctx, rel, cset, len) == 0;
+}
+
+bool cache_set_present(struct context *ctx, const uint8_t cset[16])
+{
+	char rel[64], u[UUID_STR_LEN];
+
+	uuid_to_text(cset, u);
+	snprintf(rel, sizeof(rel), "fs/bcache/%s", u);
+	return sysfs_exists(ctx, rel);
+}
+
+/* Register every known cache device of the set; *present once it exists. */
+void register_cache_set(struct assembly *a, const uint8_t cset[16],
+			bool *present)
+{
+	for (size_t i = 0; i < a->devs.n; i++) {
+		const struct blockdev *d = &a->devs.v[i];
+		char rel[256];
+		int r;
+
+		if (!blockdev_is_cache_of(d, cset))
+			continue;
+		snprintf(rel, sizeof(rel), "class/block/%s/bcache/set", d->name);
+		if (sysfs_exists(a->ctx, rel))
+			continue;
+		r = sysfs_write(a->ctx, "fs/bcache/register", d->node);
+		if (r < 0 && !sysfs_exists(a->ctx, rel)) {
+			log_warn("cannot register cache device %s: %s (see dmesg)",
+				 d->node, strerror(-r));
+		} else {
+			log_info("registered cache device %s", d->node);
+		}
+	}
+	*present = cache_set_present(a->ctx, cset);
+}
+
+static const char *register_advice(int err)
+{
+	switch (err) {
+	case -EBUSY:
+		return "the disk is busy: mounted, or claimed by dm, md or "
+		       "another driver; unmount it (a raw disk must only be "
+		       "used through bcache)";
+	case -EEXIST:
+		return "the kernel already has this device or its uuid "
+		       "registered (duplicate uuid= in bcachetab, or a bcache "
+		       "superblock on the disk)";
+	case -EACCES:
+	case -EROFS:
+		return "the disk is read-only";
+	case -ENOENT:
+		return "this kernel has no /sys/fs/bcache/register_raw: install "
+		       "the patched bcache module (see README)";
+	case -EPERM:
+		return "permission denied: run as root";
+	default:
+		return "the kernel refused it; see dmesg (lines starting "
+		       "'bcache:') for the reason";
+	}
+}
+
+/* The state a raw volume is registered with (bcachetab(5), "States"). */
+static enum bdev_state raw_state(struct context *ctx, const struct bt_entry *e)
+{
+	if (!e->has_cset)
+		return BDEV_NONE;
+	if (state_is_stale(ctx, e->uuid))
+		return BDEV_STALE;
+	return e->mode == MODE_WRITEBACK ? BDEV_DIRTY : BDEV_CLEAN;
+}
+
+static bool check_identity(struct assembly *a, struct volume *v,
+			   const struct blockdev *d)
+{
+	const struct bt_entry *e = v->e;
+
+	if (d->size && e->size && d->size != e->size) {
+		set_why(v, VOL_FAILED, -EINVAL,
+			"%s has %llu sectors but bcachetab says size=%llu: not "
+			"the disk this line was made for; refusing it",
+			d->node, (unsigned long long)d->size,
+			(unsigned long long)e->size);
+		return false;
+	}
+	if (e->raw && (d->sb_status == 0 || d->sb_status == -EBADMSG)) {
+		set_why(v, VOL_FAILED, -EEXIST,
+			"%s has a bcache superblock: it is a formatted device, "
+			"remove 'raw' from its line",
+			d->node);
+		return false;
+	}
+	if (!e->raw && (d->sb_status < 0 || !sb_is_backing(&d->sb))) {
+		set_why(v, VOL_FAILED, -EINVAL,
+			"%s is not a bcache backing device (%s%s); an "
+			"unformatted disk needs 'raw' and a uuid= "
+			"(bcacheassemble --create)",
+			d->node, d->sb_status == 0 ? "it is a cache device" :
+			d->fs_type[0] ? "blkid: TYPE=" : "no superblock",
+			d->sb_status == 0 ? "" : d->fs_type);
+		return false;
+	}
+	(void)a;
+	return true;
+}
+
+/* The cache set a volume belongs to, or NULL. */
+static const uint8_t *volume_cset(const struct volume *v,
+				  const struct blockdev *d)
+{
+	if (v->e->has_cset)
+		return v->e->cset;
+	if (!v->e->raw && d && d->sb_status == 0 &&
+	    sb_bdev_state(&d->sb) != BDEV_NONE)
+		return d->sb.set_uuid;
+	return NULL;
+}
+
+static int register_backing(struct assembly *a, struct volume *v,
+			    const struct blockdev *d)
+{
+	char line[512];
+	int r;
+
+	if (!v->e->raw)
+		return sysfs_write(a->ctx, "fs/bcache/register", d->node);
+	r = rawline_format(v->e, d->major, d->minor, raw_state(a->ctx, v->e),
+			   line, sizeof(line));
+	if (r < 0)
+		return r;
+	log_debug("register_raw: %s", line);
+	r = sysfs_write(a->ctx, "fs/bcache/register_raw", line);
+	return r;
+}
+
+static void apply_tunables(struct assembly *a, struct volume *v)
+{
+	for (unsigned i = 0; i < v->e->n_tunables; i++) {
+		const struct bt_tunable *t = &v->e->tunables[i];
+		char rel[256];
+		int r;
+
+		(void)attr_path(rel, sizeof(rel), v->dev, t->attr);
+		r = sysfs_write(a->ctx, rel, t->value);
+		if (r < 0)
+			log_warn("%s: cannot set %s=%s: %s", v->e->name,
+				 t->attr, t->value, strerror(-r));
+	}
+}
+
+static bool check_registered_identity(struct assembly *a, struct volume *v)
+{
+	char rel[256], buf[64], want[UUID_STR_LEN];
+
+	if (!v->e->raw)
+		return true;
+	uuid_to_text(v->e->uuid, want);
+	(void)attr_path(rel, sizeof(rel), v->dev, "backing_dev_uuid");
+	if (sysfs_read(a->ctx, rel, buf, sizeof(buf)) == 0 &&
+	    strcasecmp(buf, want)) {
+		set_why(v, VOL_FAILED, -EEXIST,
+			"/dev/%s is registered with uuid %s, bcachetab says %s; "
+			"stop it and check the line",
+			v->dev, buf, want);
+		return false;
+	}
+	return true;
+}
+
+/* Formatted, detached backing device listed with a cache set: attach it. */
+static void maybe_attach(struct assembly *a, struct volume *v,
+			 const uint8_t *cset)
+{
+	char rel[256], u[UUID_STR_LEN], cur[64];
+	int r;
+
+	if (v->e->raw || !cset || backing_attached(a->ctx, v->dev, cur,
+						   sizeof(cur)))
+		return;
+	if (!cache_set_present(a->ctx, cset))
+		return;
+	uuid_to_text(cset, u);
+	(void)attr_path(rel, sizeof(rel), v->dev, "attach");
+	r = sysfs_write(a->ctx, rel, u);
+	if (r < 0)
+		log_warn("%s: cannot attach to cache set %s: %s (see dmesg)",
+			 v->e->name, u, strerror(-r));
+}
+
+/* Attached again after a stale registration: the old cache copy is gone. */
+static void clear_stale(struct assembly *a, struct volume *v)
+{
+	int r = state_clear_stale(a->ctx, v->e->uuid);
+
+	if (r < 0)
+		log_warn("%s: cannot remove its stale mark: %s", v->e->name,
+			 strerror(-r));
+	else
+		log_info("%s: attached again, stale mark removed", v->e->name);
+}
+
+static void evaluate(struct assembly *a, struct volume *v,
+		     const uint8_t *cset)
+{
+	char u[UUID_STR_LEN] = "", cur[64];
+	bool present = false;
+
+	if (cset) {
+		register_cache_set(a, cset, &present);
+		uuid_to_text(cset, u);
+		maybe_attach(a, v, cset);
+	}
+	if (backing_running(a->ctx, v->dev)) {
+		v->status = VOL_RUNNING;
+		v->why[0] = 0;
+		if (v->e->raw && state_is_stale(a->ctx, v->e->uuid) &&
+		    backing_attached(a->ctx, v->dev, cur, sizeof(cur)))
+			clear_stale(a, v);
+		return;
+	}
+	set_why(v, VOL_HELD, 0,
+		"held back until cache set %s is present (it may hold this "
+		"volume's dirty data); force with --run %s",
+		cset ? u : "(unknown)", v->e->name);
+}
+
+static void volume_step(struct assembly *a, struct volume *v)
+{
+	const struct blockdev *d;
+	int r;
+
+	if (v->status == VOL_RUNNING || v->status == VOL_FAILED)
+		return;
+	d = devtab_find(a->ctx, &a->devs, v->e->device);
+	if (!d)
+		return;
+	snprintf(v->dev, sizeof(v->dev), "%s", d->name);
+	if (!backing_registered(a->ctx, d->name)) {
+		const uint8_t *cset;
+
+		if (!check_identity(a, v, d))
+			return;
+		cset = volume_cset(v, d);
+		if (cset) {
+			bool present;
+
+			register_cache_set(a, cset, &present);
+		}
+		r = register_backing(a, v, d);
+		if (r < 0 && !backing_registered(a->ctx, d->name)) {
+			set_why(v, VOL_FAILED, r, "cannot register %s: %s",
+				d->node, register_advice(r));
+			return;
+		}
+		v->registered = true;
+		apply_tunables(a, v);
+	} else if (!check_registered_identity(a, v)) {
+		return;
+	}
+	evaluate(a, v, volume_cset(v, d));
+}
+
+void assembly_step_all(struct assembly *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		volume_step(a, &a->vols[i]);
+}
+
+int assembly_init(struct assembly *a, struct context *ctx)
+{
+	memset(a, 0, sizeof(*a));
+	a->ctx = ctx;
+	a->uevent_fd = -1;
+	a->default_timeout = DEFAULT_TIMEOUT;
+	a->default_wait = DEFAULT_WAIT;
+	return 0;
+}
+
+void assembly_free(struct assembly *a)
+{
+	if (a->uevent_fd >= 0)
+		close(a->uevent_fd);
+	devtab_free(&a->devs);
+	free(a->vols);
+	a->vols = NULL;
+	a->n = 0;
+}
+
+int assembly_add(struct assembly *a, const struct bt_entry *e)
+{
+	struct volume *p = realloc(a->vols, (a->n + 1) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	a->vols = p;
+	memset(&p[a->n], 0, sizeof(*p));
+	p[a->n].e = e;
+	a->n++;
+	return 0;
+}
+
+static void set_deadlines(struct assembly *a)
+{
+	int64_t start = now_ms();
+
+	for (size_t i = 0; i < a->n; i++) {
+		struct volume *v = &a->vols[i];
+		unsigned t = v->e->has_timeout ? v->e->timeout :
+						 a->default_timeout;
+		unsigned w = v->e->has_wait ? v->e->wait : a->default_wait;
+
+		v->dev_deadline = start + (int64_t)t * 1000;
+		v->cset_deadline = start + (int64_t)w * 1000;
+	}
+}
+
+/* The earliest deadline still worth waiting for, or -1 if none. */
+static int64_t next_deadline(struct assembly *a, int64_t now)
+{
+	int64_t next = -1;
+
+	for (size_t i = 0; i < a->n; i++) {
+		struct volume *v = &a->vols[i];
+		int64_t d;
+
+		if (v->status == VOL_PENDING)
+			d = v->dev_deadline;
+		else if (v->status == VOL_HELD)
+			d = v->cset_deadline;
+		else
+			continue;
+		if (d > now && (next < 0 || d < next))
+			next = d;
+	}
+	return next;
+}
+
+static void expire(struct assembly *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct volume *v = &a->vols[i];
+
+		if (v->status == VOL_PENDING)
+			set_why(v, VOL_FAILED, -ETIMEDOUT,
+				"device %s did not appear within %u s",
+				v->e->device,
+				v->e->has_timeout ? v->e->timeout :
+						    a->default_timeout);
+	}
+}
+
+int assembly_run(struct assembly *a)
+{
+	int r;
+
+	/* Listen first, then scan: a device added in between is not lost. */
+	a->uevent_fd = uevent_open(a->ctx);
+	if (a->uevent_fd < 0)
+		log_warn("cannot listen for uevents (%s): devices that appear "
+			 "later will not be waited for",
+			 strerror(-a->uevent_fd));
+	r = devtab_scan(a->ctx, &a->devs);
+	if (r < 0)
+		return r;
+	set_deadlines(a);
+	for (;;) {
+		struct uevent ev;
+		int64_t deadline;
+
+		assembly_step_all(a);
+		deadline = next_deadline(a, now_ms());
+		if (deadline < 0 || a->uevent_fd < 0)
+			break;
+		r = uevent_wait(a->uevent_fd, deadline, &ev);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			continue;
+		if (!strcmp(ev.action, "rescan"))
+			r = devtab_scan(a->ctx, &a->devs);
+		else
+			r = devtab_update(a->ctx, &a->devs, ev.devname);
+		if (r < 0)
+			return r;
+	}
+	expire(a);
+	return 0;
+}
+
+int assembly_exit_code(const struct assembly *a)
+{
+	bool failed = false, held = false;
+
+	for (size_t i = 0; i < a->n; i++) {
+		const struct volume *v = &a->vols[i];
+
+		if (v->e->nofail)
+			continue;
+		if (v->status == VOL_FAILED || v->status == VOL_PENDING)
+			failed = true;
+		else if (v->status == VOL_HELD)
+			held = true;
+	}
+	return failed ? EXIT_FAILED : held ? EXIT_HELD : EXIT_OK;
+}

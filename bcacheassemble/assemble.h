@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+#include "bcachetab.h"
+#include "context.h"
+#include "devices.h"
+
+enum vol_status {
+	VOL_PENDING, /* device or cache set not seen yet */
+	VOL_RUNNING, /* bcacheN exists */
+	VOL_HELD,    /* registered, waiting for its cache set */
+	VOL_FAILED,
+};
+
+struct volume {
+	const struct bt_entry *e;
+	enum vol_status status;
+	int err;
+	char why[256];
+	char dev[64];       /* kernel name of the backing device */
+	bool registered;    /* registered by this run */
+	bool reported;      /* final state already reported */
+	int64_t dev_deadline, cset_deadline;
+};
+
+struct assembly {
+	struct context *ctx;
+	struct devtab devs;
+	struct volume *vols;
+	size_t n;
+	int uevent_fd;
+	unsigned default_timeout; /* seconds, for entries without timeout= */
+	unsigned default_wait;
+};
+
+/* Exit codes (bcacheassemble(8)). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,
+	EXIT_CONFIG = 2,
+	EXIT_HELD = 3,
+};
+
+int assembly_init(struct assembly *a, struct context *ctx) _must_check_;
+void assembly_free(struct assembly *a);
+int assembly_add(struct assembly *a, const struct bt_entry *e) _must_check_;
+/* Run until every volume is final or its deadline passed. */
+int assembly_run(struct assembly *a) _must_check_;
+/* One pass over the volumes, no waiting (udev --incremental). */
+void assembly_step_all(struct assembly *a);
+int assembly_exit_code(const struct assembly *a);
+
+/* Read the backing device's bcache state from sysfs. */
+bool backing_registered(struct context *ctx, const char *dev);
+bool backing_running(struct context *ctx, const char *dev);
+bool backing_attached(struct context *ctx, const char *dev, char *cset,
+		      size_t len);
+/* Best effort: failures are logged, the set's presence is what counts. */
+void register_cache_set(struct assembly *a, const uint8_t cset[16],
+			bool *present);
+bool cache_set_present(struct context *ctx, const uint8_t cset[16]);

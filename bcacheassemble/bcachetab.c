@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * bcachetab(5): one volume per line,
+ *   NAME  DEVICE  CSET|-  [OPTIONS]
+ * '#' starts a comment line. A bad line is recorded with its number and
+ * skipped; every other line still yields an entry.
+ */
+#include "bcachetab.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "uuidtext.h"
+
+#define LINE_MAX_BYTES 4096
+
+static const char *const mode_names[] = {
+	[MODE_WRITETHROUGH] = "writethrough",
+	[MODE_WRITEBACK] = "writeback",
+	[MODE_WRITEAROUND] = "writearound",
+	[MODE_NONE] = "none",
+};
+
+const char *cache_mode_name(enum cache_mode m)
+{
+	if (m < 0 || (size_t)m >= ARRAY_SIZE(mode_names))
+		return "writethrough";
+	return mode_names[m];
+}
+
+enum cache_mode cache_mode_from_name(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(mode_names); i++)
+		if (!strcmp(s, mode_names[i]))
+			return (enum cache_mode)i;
+	return MODE_UNSET;
+}
+
+bool bt_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > BT_NAME_MAX || name[0] == '.' || name[0] == '-')
+		return false;
+	for (; *name; name++)
+		if (!isalnum((unsigned char)*name) && !strchr("._-", *name))
+			return false;
+	return true;
+}
+
+bool bt_label_valid(const char *label)
+{
+	size_t n = strlen(label);
+
+	if (n == 0 || n > BT_LABEL_MAX)
+		return false;
+	for (; *label; label++)
+		if (!isalnum((unsigned char)*label) && !strchr("._+:@-", *label))
+			return false;
+	return true;
+}
+
+static int fail(char *msg, size_t msglen, const char *fmt, ...)
+	_printf_(3, 4);
+static int fail(char *msg, size_t msglen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, msglen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static bool device_spec_valid(const char *dev)
+{
+	static const char *const tags[] = { "UUID=", "PARTUUID=", "LABEL=",
+					    "PARTLABEL=" };
+
+	if (dev[0] == '/')
+		return dev[1] != 0;
+	for (size_t i = 0; i < ARRAY_SIZE(tags); i++)
+		if (!strncmp(dev, tags[i], strlen(tags[i])))
+			return dev[strlen(tags[i])] != 0;
+	return false;
+}
+
+int bt_validate_entry(const struct bt_entry *e, char *msg, size_t msglen)
+{
+	if (e->raw) {
+		if (!e->has_uuid)
+			return fail(msg, msglen,
+				    "raw volume needs uuid= (its permanent "
+				    "bcache identity; bcacheassemble --create "
+				    "makes one)");
+		if (e->mode == MODE_WRITEBACK && !e->has_cset)
+			return fail(msg, msglen,
+				    "mode=writeback needs a cache set UUID in "
+				    "field 3");
+		if (e->block && e->has_data_offset &&
+		    e->data_offset % (e->block / 512))
+			return fail(msg, msglen,
+				    "data_offset=%" PRIu64
+				    " is not a multiple of block=%u",
+				    e->data_offset, e->block);
+		return 0;
+	}
+	if (e->has_uuid || e->mode != MODE_UNSET || e->has_label ||
+	    e->has_data_offset || e->block)
+		return fail(msg, msglen,
+			    "uuid=, mode=, label=, data_offset= and block= are "
+			    "for raw volumes; a formatted device keeps them "
+			    "in its superblock (add 'raw' if this disk has "
+			    "none)");
+	return 0;
+}
+
+/* Split on blanks into at most max fields; returns the count or -E2BIG. */
+static int split_fields(char *s, char **f, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			return n;
+		if (n == max)
+			return -E2BIG;
+		f[n++] = s;
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+		if (*s)
+			*s++ = 0;
+	}
+}
+
+int bt_parse_line(const char *line, unsigned lineno, struct bt_entry *e,
+		  char *msg, size_t msglen)
+{
+	char buf[LINE_MAX_BYTES];
+	char *f[4];
+	int n;
+
+	memset(e, 0, sizeof(*e));
+	e->line = lineno;
+	e->mode = MODE_UNSET;
+	if (strlen(line) >= sizeof(buf))
+		return fail(msg, msglen, "line longer than %zu bytes",
+			    sizeof(buf) - 1);
+	strcpy(buf, line);
+	buf[strcspn(buf, "\r\n")] = 0;
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\t')
+			return fail(msg, msglen, "control character in line");
+	n = split_fields(buf, f, 4);
+	if (n == 0 || f[0][0] == '#')
+		return 1;
+	if (n < 0)
+		return fail(msg, msglen,
+			    "too many fields (expected NAME DEVICE CSET "
+			    "[OPTIONS]; options are separated by commas)");
+	if (n < 3)
+		return fail(msg, msglen,
+			    "expected NAME DEVICE CSET [OPTIONS], found %d "
+			    "field%s (use '-' for no cache set)",
+			    n, n == 1 ? "" : "s");
+	if (!bt_name_valid(f[0]))
+		return fail(msg, msglen,
+			    "bad name '%s': 1 to %d characters of A-Z a-z 0-9 "
+			    ". _ -, not starting with . or -",
+			    f[0], BT_NAME_MAX);
+	strcpy(e->name, f[0]);
+	if (strlen(f[1]) >= sizeof(e->device) || !device_spec_valid(f[1]))
+		return fail(msg, msglen,
+			    "bad device '%s': expected an absolute path or "
+			    "UUID=, PARTUUID=, LABEL=, PARTLABEL=",
+			    f[1]);
+	strcpy(e->device, f[1]);
+	if (strcmp(f[2], "-")) {
+		if (uuid_from_text(f[2], e->cset) < 0 || uuid_is_null(e->cset))
+			return fail(msg, msglen,
+				    "bad cache set '%s': expected a UUID or '-'",
+				    f[2]);
+		e->has_cset = true;
+	}
+	if (n == 4) {
+		int r = bt_parse_options(f[3], e, msg, msglen);
+
+		if (r < 0)
+			return r;
+	}
+	return bt_validate_entry(e, msg, msglen);
+}
+
+static int push_error(struct bcachetab *tab, unsigned line, const char *msg)
+{
+	struct bt_error *p =
+		realloc(tab->errors, (tab->n_errors + 1) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	tab->errors = p;
+	p[tab->n_errors].line = line;
+	snprintf(p[tab->n_errors].msg, sizeof(p->msg), "%s", msg);
+	tab->n_errors++;
+	return 0;
+}
+
+static int push_entry(struct bcachetab *tab, const struct bt_entry *e)
+{
+	if ((tab->n_entries & (tab->n_entries - 1)) == 0) {
+		size_t cap = tab->n_entries ? tab->n_entries * 2 : 8;
+		struct bt_entry *p =
+			realloc(tab->entries, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		tab->entries = p;
+	}
+	tab->entries[tab->n_entries++] = *e;
+	return 0;
+}
+
+int bcachetab_parse(const char *text, size_t len, struct bcachetab *tab)
+{
+	unsigned lineno = 0;
+	size_t pos = 0;
+
+	memset(tab, 0, sizeof(*tab));
+	while (pos < len) {
+		char line[LINE_MAX_BYTES + 1], msg[200];
+		size_t end = pos, n;
+		struct bt_entry e;
+		int r;
+
+		while (end < len && text[end] != '\n')
+			end++;
+		lineno++;
+		n = end - pos;
+		if (memchr(text + pos, 0, n)) {
+			r = fail(msg, sizeof(msg), "NUL byte in line");
+		} else if (n > LINE_MAX_BYTES) {
+			r = fail(msg, sizeof(msg), "line longer than %d bytes",
+				 LINE_MAX_BYTES - 1);
+		} else {
+			memcpy(line, text + pos, n);
+			line[n] = 0;
+			r = bt_parse_line(line, lineno, &e, msg, sizeof(msg));
+		}
+		pos = end + 1;
+		if (r == 1)
+			continue;
+		r = r < 0 ? push_error(tab, lineno, msg) : push_entry(tab, &e);
+		if (r < 0) {
+			bcachetab_free(tab);
+			return r;
+		}
+	}
+	return 0;
+}
+
+int bcachetab_load(const char *path, struct bcachetab *tab)
+{
+	_cleanup_free_ char *text = NULL;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0, cap = 0;
+
+	if (fd < 0)
+		return negerrno();
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 4096) {
+			char *p;
+
+			cap = cap ? cap * 2 : 16384;
+			if (cap > (64u << 20))
+				return -EFBIG;
+			p = realloc(text, cap);
+			if (!p)
+				return -ENOMEM;
+			text = p;
+		}
+		n = read(fd, text + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return negerrno();
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	return bcachetab_parse(text, len, tab);
+}
+
+static int dup_error(struct bcachetab *tab, const struct bt_entry *a,
+		     const struct bt_entry *b, const char *what)
+{
+	char msg[200];
+
+	snprintf(msg, sizeof(msg), "%s already used by '%s' on line %u", what,
+		 a->name, a->line);
+	return push_error(tab, b->line, msg);
+}
+
+/*
+ * Later duplicates are dropped from the entries, so that assembly never acts
+ * on two lines that claim the same name, disk or identity.
+ */
+int bcachetab_check_duplicates(struct bcachetab *tab)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < tab->n_entries; i++) {
+		const struct bt_entry *b = &tab->entries[i];
+		const char *what = NULL;
+		size_t j;
+
+		for (j = 0; j < out && !what; j++) {
+			const struct bt_entry *a = &tab->entries[j];
+
+			if (!strcmp(a->name, b->name))
+				what = "name";
+			else if (!strcmp(a->device, b->device))
+				what = "device";
+			else if (a->has_uuid && b->has_uuid &&
+				 !memcmp(a->uuid, b->uuid, 16))
+				what = "uuid";
+		}
+		if (what) {
+			int r = dup_error(tab, &tab->entries[j - 1], b, what);
+
+			if (r < 0)
+				return r;
+			continue;
+		}
+		tab->entries[out++] = *b;
+	}
+	tab->n_entries = out;
+	return 0;
+}
+
+int bcachetab_check_owner(const char *path, const char **why)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return negerrno();
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		*why = "is not owned by root";
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		*why = "is writable by group or others";
+		return -EPERM;
+	}
+	return 0;
+}
+
+void bcachetab_free(struct bcachetab *tab)
+{
+	free(tab->entries);
+	free(tab->errors);
+	memset(tab, 0, sizeof(*tab));
+}
+
+const struct bt_entry *bcachetab_find(const struct bcachetab *tab,
+				      const char *name)
+{
+	for (size_t i = 0; i < tab->n_entries; i++)
+		if (!strcmp(tab->entries[i].name, name))
+			return &tab->entries[i];
+	return NULL;
+}
+
+struct strbuf {
+	char *p;
+	size_t len, used;
+	bool overflow;
+};
+
+static void sb_add(struct strbuf *b, const char *fmt, ...) _printf_(2, 3);
+static void sb_add(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->used, b->len - b->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= b->len - b->used) {
+		b->overflow = true;
+		return;
+	}
+	b->used += (size_t)n;
+}
+
+static void sb_opt(struct strbuf *b, bool *first, const char *fmt, ...)
+	_printf_(3, 4);
+static void sb_opt(struct strbuf *b, bool *first, const char *fmt, ...)
+{
+	char tmp[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	sb_add(b, "%s%s", *first ? "\t" : ",", tmp);
+	*first = false;
+}
+
+int bt_format_entry(const struct bt_entry *e, char *buf, size_t len)
+{
+	struct strbuf b = { .p = buf, .len = len };
+	char u[UUID_STR_LEN];
+	bool first = true;
+
+	buf[0] = 0;
+	if (e->has_cset)
+		uuid_to_text(e->cset, u);
+	sb_add(&b, "%s\t%s\t%s", e->name, e->device, e->has_cset ? u : "-");
+	if (e->raw)
+		sb_opt(&b, &first, "raw");
+	if (e->has_uuid) {
+		uuid_to_text(e->uuid, u);
+		sb_opt(&b, &first, "uuid=%s", u);
+	}
+	if (e->mode != MODE_UNSET)
+		sb_opt(&b, &first, "mode=%s", cache_mode_name(e->mode));
+	if (e->has_label)
+		sb_opt(&b, &first, "label=%s", e->label);
+	if (e->has_data_offset)
+		sb_opt(&b, &first, "data_offset=%" PRIu64, e->data_offset);
+	if (e->block)
+		sb_opt(&b, &first, "block=%u", e->block);
+	if (e->size)
+		sb_opt(&b, &first, "size=%" PRIu64, e->size);
+	if (e->has_timeout)
+		sb_opt(&b, &first, "timeout=%u", e->timeout);
+	if (e->has_wait)
+		sb_opt(&b, &first, "wait=%u", e->wait);
+	for (unsigned i = 0; i < e->n_tunables; i++)
+		sb_opt(&b, &first, "%s=%s", e->tunables[i].attr,
+		       e->tunables[i].value);
+	if (e->nofail)
+		sb_opt(&b, &first, "nofail");
+	if (e->noauto)
+		sb_opt(&b, &first, "noauto");
+	if (e->initrd)
+		sb_opt(&b, &first, "initrd");
+	return b.overflow ? -ENOSPC : 0;
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Build a static libkmod.a from Debian's kmod source package.
+#
+# Debian ships libkmod only as a shared library, and kmod's configure refuses
+# --enable-static, so we fetch the source with a private apt configuration
+# (the system's /etc/apt is never touched), build the library objects without
+# compression or crypto support (Debian 12 modules are not compressed) and
+# archive them.
+#
+# usage: build-libkmod.sh OUTDIR
+#   leaves OUTDIR/libkmod.a and OUTDIR/include/libkmod.h
+set -eu
+
+out=${1:?usage: build-libkmod.sh OUTDIR}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+[ -f "$out/libkmod.a" ] && [ -f "$out/include/libkmod.h" ] && exit 0
+
+ver=$(dpkg-query -W -f '${source:Version}' libkmod2 2>/dev/null || true)
+[ -n "$ver" ] || ver=30+20221128-1
+uri=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
+[ -n "$uri" ] || uri=$(awk '$1 == "deb" { print $2; exit }' /etc/apt/sources.list 2>/dev/null)
+[ -n "$uri" ] || { echo "build-libkmod: no Debian mirror configured" >&2; exit 1; }
+
+a="$out/apt"
+mkdir -p "$a/lists/partial" "$a/cache/archives/partial" "$a/none"
+echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri bookworm main" >"$a/sources.list"
+set -- -o "Dir::Etc::SourceList=$a/sources.list" -o "Dir::Etc::SourceParts=$a/none" \
+	-o "Dir::State::Lists=$a/lists" -o "Dir::Cache=$a/cache" -q
+apt-get "$@" update >"$out/apt.log" 2>&1
+cd "$out"
+rm -rf src && mkdir src && cd src
+apt-get "$@" source --download-only "kmod=$ver" >>"$out/apt.log" 2>&1
+dpkg-source -x --skip-patches ./*.dsc kmod >>"$out/apt.log" 2>&1 ||
+	dpkg-source -x ./*.dsc kmod >>"$out/apt.log" 2>&1
+cd kmod
+./autogen.sh >"$out/build.log" 2>&1 || true
+mkdir -p b && cd b
+CFLAGS="-O2 -fPIC" ../configure --without-xz --without-zstd --without-openssl --without-zlib \
+	--disable-tools --disable-manpages --disable-test-modules --disable-python \
+	--disable-gtk-doc >>"$out/build.log" 2>&1
+make -j"$(nproc)" libkmod/libkmod.la >>"$out/build.log" 2>&1
+rm -f "$out/libkmod.a"
+ar rcs "$out/libkmod.a" libkmod/.libs/*.o shared/.libs/*.o
+mkdir -p "$out/include"
+cp ../libkmod/libkmod.h "$out/include/"

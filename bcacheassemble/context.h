@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Everything the tool touches on the system, in one place, so that tests can
+ * point it at a fake tree. Production values come from defaults, options and
+ * the BCACHEASSEMBLE_* environment variables (see bcacheassemble(8)).
+ */
+struct context;
+
+/* Optional interception of sysfs writes (tests inject errors and effects). */
+typedef int (*sysfs_write_hook)(struct context *ctx, const char *relpath,
+				const char *buf, size_t len);
+
+struct context {
+	const char *config;     /* bcachetab path */
+	const char *sysfs;      /* sysfs mount point, "/sys" */
+	const char *devroot;    /* prefix for device nodes, "" normally */
+	const char *statedir;   /* persistent state, /var/lib/bcacheassemble */
+	const char *rundir;     /* volatile state, /run/bcacheassemble */
+	const char *uevent_sock; /* AF_UNIX datagram path replacing netlink */
+	bool load_module;       /* may load bcache with libkmod */
+	sysfs_write_hook write_hook;
+	void *hook_data;
+};
+
+void context_init(struct context *ctx);
+void context_from_env(struct context *ctx);

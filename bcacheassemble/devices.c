@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The block devices assembly can see. Probing uses libblkid for filesystem
+ * and partition tags and our own reader for the bcache superblock.
+ */
+#include "devices.h"
+
+#include <blkid.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "sysfs.h"
+
+static void copy_tag(blkid_probe pr, const char *tag, char *out, size_t len)
+{
+	const char *v = NULL;
+
+	if (blkid_probe_lookup_value(pr, tag, &v, NULL) == 0 && v)
+		snprintf(out, len, "%s", v);
+}
+
+static void probe_tags(struct blockdev *d)
+{
+	blkid_probe pr = blkid_new_probe_from_filename(d->node);
+
+	if (!pr)
+		return;
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL |
+						      BLKID_SUBLKS_UUID |
+						      BLKID_SUBLKS_TYPE);
+	blkid_probe_enable_partitions(pr, 1);
+	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	if (blkid_do_safeprobe(pr) == 0) {
+		copy_tag(pr, "UUID", d->fs_uuid, sizeof(d->fs_uuid));
+		copy_tag(pr, "LABEL", d->fs_label, sizeof(d->fs_label));
+		copy_tag(pr, "TYPE", d->fs_type, sizeof(d->fs_type));
+		copy_tag(pr, "PART_ENTRY_UUID", d->part_uuid,
+			 sizeof(d->part_uuid));
+		copy_tag(pr, "PART_ENTRY_NAME", d->part_label,
+			 sizeof(d->part_label));
+	}
+	blkid_free_probe(pr);
+}
+
+static int read_u64_attr(struct context *ctx, const char *name,
+			 const char *attr, uint64_t *out)
+{
+	char rel[256], buf[64];
+	int r;
+
+	snprintf(rel, sizeof(rel), "class/block/%s/%s", name, attr);
+	r = sysfs_read(ctx, rel, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	*out = strtoull(buf, NULL, 10);
+	return 0;
+}
+
+static int probe_one(struct context *ctx, const char *name,
+		     struct blockdev *d)
+{
+	char rel[256], buf[64];
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	if (strlen(name) >= sizeof(d->name))
+		return -ENAMETOOLONG;
+	strcpy(d->name, name);
+	snprintf(rel, sizeof(rel), "class/block/%s/dev", name);
+	r = sysfs_read(ctx, rel, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	if (sscanf(buf, "%u:%u", &d->major, &d->minor) != 2)
+		return -EINVAL;
+	(void)read_u64_attr(ctx, name, "size", &d->size);
+	snprintf(d->node, sizeof(d->node), "%s/dev/%s", ctx->devroot, name);
+	d->is_bcache = !strncmp(name, "bcache", 6);
+	if (d->is_bcache)
+		return 0; /* never probed: it mirrors a backing device */
+	d->sb_status = sb_read(d->node, &d->sb);
+	probe_tags(d);
+	return 0;
+}
+
+int devtab_update(struct context *ctx, struct devtab *t, const char *name)
+{
+	struct blockdev d, *slot = NULL;
+	int r = probe_one(ctx, name, &d);
+
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i].name, name))
+			slot = &t->v[i];
+	if (r < 0) {
+		if (slot) /* gone: drop it */
+			*slot = t->v[--t->n];
+		return r == -ENOENT ? 0 : r;
+	}
+	if (!slot) {
+		if (t->n == t->cap) {
+			size_t cap = t->cap ? t->cap * 2 : 16;
+			struct blockdev *p = realloc(t->v, cap * sizeof(*p));
+
+			if (!p)
+				return -ENOMEM;
+			t->v = p;
+			t->cap = cap;
+		}
+		slot = &t->v[t->n++];
+	}
+	*slot = d;
+	return 0;
+}
+
+int devtab_scan(struct context *ctx, struct devtab *t)
+{
+	char path[PATH_MAX];
+	DIR *dir;
+	struct dirent *de;
+	int r = sysfs_path(ctx, "class/block", path, sizeof(path));
+
+	if (r < 0)
+		return r;
+	dir = opendir(path);
+	if (!dir)
+		return negerrno();
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		r = devtab_update(ctx, t, de->d_name);
+		if (r < 0 && r != -EINVAL)
+			break;
+		r = 0;
+	}
+	closedir(dir);
+	return r;
+}
+
+void devtab_free(struct devtab *t)
+{
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+const struct blockdev *devtab_find_name(const struct devtab *t,
+					const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i].name, name))
+			return &t->v[i];
+	return NULL;
+}
+
+static const struct blockdev *find_by_path(struct context *ctx,
+					   const struct devtab *t,
+					   const char *spec)
+{
+	char path[PATH_MAX], real[PATH_MAX], other[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s%s", ctx->devroot, spec);
+	if (stat(path, &st) < 0 || !realpath(path, real))
+		return NULL;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct blockdev *d = &t->v[i];
+
+		if (d->is_bcache)
+			continue;
+		if (S_ISBLK(st.st_mode)) {
+			if (major(st.st_rdev) == d->major &&
+			    minor(st.st_rdev) == d->minor)
+				return d;
+		} else if (realpath(d->node, other) && !strcmp(real, other)) {
+			return d;
+		}
+	}
+	return NULL;
+}
+
+const struct blockdev *devtab_find(struct context *ctx,
+				   const struct devtab *t, const char *spec)
+{
+	static const struct {
+		const char *prefix;
+		size_t off;
+	} tags[] = {
+		{ "UUID=", offsetof(struct blockdev, fs_uuid) },
+		{ "LABEL=", offsetof(struct blockdev, fs_label) },
+		{ "PARTUUID=", offsetof(struct blockdev, part_uuid) },
+		{ "PARTLABEL=", offsetof(struct blockdev, part_label) },
+	};
+
+	if (spec[0] == '/')
+		return find_by_path(ctx, t, spec);
+	for (size_t k = 0; k < ARRAY_SIZE(tags); k++) {
+		size_t plen = strlen(tags[k].prefix);
+
+		if (strncmp(spec, tags[k].prefix, plen))
+			continue;
+		for (size_t i = 0; i < t->n; i++) {
+			const struct blockdev *d = &t->v[i];
+			const char *v = (const char *)d + tags[k].off;
+
+			if (!d->is_bcache && *v && !strcasecmp(v, spec + plen))
+				return d;
+		}
+	}
+	return NULL;
+}
+
+bool blockdev_is_cache_of(const struct blockdev *d, const uint8_t cset[16])
+{
+	return d->sb_status == 0 && !sb_is_backing(&d->sb) &&
+	       !memcmp(d->sb.set_uuid, cset, 16);
+}

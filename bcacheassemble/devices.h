@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "context.h"
+#include "superblock.h"
+
+/* What assembly knows about one block device. */
+struct blockdev {
+	char name[64];        /* kernel name: "vdb", "sda1" */
+	char node[PATH_MAX];  /* device node, under ctx->devroot */
+	unsigned major, minor;
+	uint64_t size;        /* 512-byte sectors */
+	bool is_bcache;       /* a bcacheN device itself */
+	int sb_status;        /* sb_read() result */
+	struct bcache_sb sb;
+	char fs_uuid[64], fs_label[64], part_uuid[64], part_label[64];
+	char fs_type[32];
+};
+
+struct devtab {
+	struct blockdev *v;
+	size_t n, cap;
+};
+
+/* Enumerate <sysfs>/class/block and probe each device once. */
+int devtab_scan(struct context *ctx, struct devtab *t) _must_check_;
+/* Add or re-probe one device by kernel name (after a uevent). */
+int devtab_update(struct context *ctx, struct devtab *t, const char *name)
+	_must_check_;
+void devtab_free(struct devtab *t);
+
+/*
+ * Resolve a bcachetab device field: a path (symlinks followed, compared by
+ * device number or, for image files in tests, by real path) or a tag.
+ * bcacheN devices never match: they show the same filesystem as a raw disk.
+ */
+const struct blockdev *devtab_find(struct context *ctx,
+				   const struct devtab *t, const char *spec);
+const struct blockdev *devtab_find_name(const struct devtab *t,
+					const char *name);
+bool blockdev_is_cache_of(const struct blockdev *d, const uint8_t cset[16]);

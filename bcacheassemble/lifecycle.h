@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+#include "bcachetab.h"
+#include "context.h"
+
+/*
+ * Lifecycle modes: each changes the kernel and bcachetab together, in the
+ * order that keeps bcachetab safe if the tool dies between the two steps.
+ * They return an exit code (assemble.h) and print their own messages.
+ */
+struct lifecycle_args {
+	const char *name;
+	const char *device;     /* --create */
+	const char *cset;       /* --create, --attach */
+	const char *options;    /* --create: extra bcachetab options */
+	const char *value;      /* --set-mode, --set-label */
+	bool force;
+	unsigned timeout;       /* seconds to wait for drain/attach */
+};
+
+int do_create(struct context *ctx, const struct lifecycle_args *args);
+int do_attach(struct context *ctx, const struct lifecycle_args *args);
+int do_detach(struct context *ctx, const struct lifecycle_args *args);
+int do_set_mode(struct context *ctx, const struct lifecycle_args *args);
+int do_set_label(struct context *ctx, const struct lifecycle_args *args);
+int do_run(struct context *ctx, const struct lifecycle_args *args);
+int do_stop(struct context *ctx, const struct lifecycle_args *args);
+
+/* Wait (bounded) until the backing device's sysfs state reads want. */
+int wait_state(struct context *ctx, const char *dev, const char *want,
+	       unsigned timeout);

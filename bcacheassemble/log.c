@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "log.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+
+int log_verbosity = LOG_NOTICE;
+static int kmsg_fd = -1;
+
+static const char *const prefix[] = {
+	[LOG_ERR] = "error: ",
+	[LOG_WARN] = "warning: ",
+	[LOG_NOTICE] = "",
+	[LOG_INFO] = "",
+	[LOG_DEBUG] = "debug: ",
+};
+
+void log_open_kmsg(void)
+{
+	if (kmsg_fd < 0)
+		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+}
+
+static void emit(enum log_level level, const char *loc, const char *fmt,
+		 va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if ((int)level <= log_verbosity)
+		fprintf(stderr, "bcacheassemble: %s%s%s\n", loc, prefix[level],
+			msg);
+	if (kmsg_fd >= 0 && level <= LOG_NOTICE)
+		dprintf(kmsg_fd, "<%d>bcacheassemble: %s%s%s\n",
+			level == LOG_ERR ? 3 : level == LOG_WARN ? 4 : 5, loc,
+			prefix[level], msg);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(level, "", fmt, ap);
+	va_end(ap);
+}
+
+void log_at(const char *file, unsigned line, const char *fmt, ...)
+{
+	char loc[512];
+	va_list ap;
+
+	snprintf(loc, sizeof(loc), "%s:%u: ", file, line);
+	va_start(ap, fmt);
+	emit(LOG_ERR, loc, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * bcacheassemble: assemble bcache volumes listed in /etc/bcachetab.
+ *
+ * Modes (bcacheassemble(8)):
+ *   1. load bcachetab, refusing a file others can write, reporting bad lines
+ *      as FILE:LINE and skipping only them;
+ *   2. make sure the bcache module is loaded;
+ *   3. assemble: listen for uevents, scan, register cache sets, register
+ *      backing devices, wait with one deadline;
+ *   4. report each volume and return an exit code that tells all assembled,
+ *      some held back, config errors, or failures apart.
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include "assemble.h"
+#include "bcachetab.h"
+#include "context.h"
+#include "kmodload.h"
+#include "lifecycle.h"
+#include "log.h"
+#include "report.h"
+#include "state.h"
+#include "superblock.h"
+#include "sysfs.h"
+
+#ifndef VERSION
+#define VERSION "0.1"
+#endif
+
+enum mode {
+	M_NONE, M_SCAN, M_NAMES, M_INCREMENTAL, M_EXPORT, M_RUN, M_STOP,
+	M_DETAIL, M_EXAMINE, M_CHECK, M_CREATE, M_ATTACH, M_DETACH,
+	M_SET_MODE, M_SET_LABEL,
+};
+
+struct cli {
+	enum mode mode;
+	bool scan, force, export, initrd;
+	int timeout, wait; /* -1: per entry / defaults */
+	const char *cset, *options;
+	char **args;
+	int nargs;
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage:\n"
+	      "  bcacheassemble [options] --scan          assemble every volume in bcachetab\n"
+	      "  bcacheassemble [options] NAME...         assemble the named volumes\n"
+	      "  bcacheassemble --incremental DEV [--export]  register DEV if it belongs to a volume\n"
+	      "  bcacheassemble --export DEV              KEY=VALUE lines for udev\n"
+	      "  bcacheassemble --run NAME [--force]      start a volume without its cache set\n"
+	      "  bcacheassemble --stop NAME [--force]     stop a volume (waits for writeback)\n"
+	      "  bcacheassemble --detail [NAME...]        state of volumes, from sysfs\n"
+	      "  bcacheassemble --detail --scan           bcachetab lines for what is registered\n"
+	      "  bcacheassemble --examine DEV...          print a bcache superblock\n"
+	      "  bcacheassemble --examine --scan          bcachetab lines for formatted devices\n"
+	      "  bcacheassemble --check                   validate bcachetab\n"
+	      "  bcacheassemble --create NAME DEV [--cache-set UUID] [--options OPTS]\n"
+	      "  bcacheassemble --attach NAME --cache-set UUID\n"
+	      "  bcacheassemble --detach NAME\n"
+	      "  bcacheassemble --set-mode NAME MODE\n"
+	      "  bcacheassemble --set-label NAME LABEL\n"
+	      "\nOptions:\n"
+	      "  -c, --config FILE    bcachetab to use (default /etc/bcachetab)\n"
+	      "  -t, --timeout SEC    wait this long for devices (default: timeout= or 30)\n"
+	      "  -w, --wait SEC       wait this long for cache sets (default: wait= or 30)\n"
+	      "      --initrd         only volumes marked 'initrd'; also log to /dev/kmsg\n"
+	      "  -f, --force          allow --run/--stop to give up dirty data\n"
+	      "      --sysfs DIR, --devroot DIR, --statedir DIR, --rundir DIR\n"
+	      "                       redirect system paths (tests)\n"
+	      "  -v, --verbose, -q, --quiet, -h, --help, -V, --version\n"
+	      "\nExit status: 0 all assembled, 1 failure, 2 bad configuration or usage,\n"
+	      "3 some volumes held back waiting for their cache set.\n",
+	      out);
+}
+
+static int set_mode(struct cli *c, enum mode m)
+{
+	if (c->mode != M_NONE && c->mode != m) {
+		log_err("only one mode at a time (see --help)");
+		return -EINVAL;
+	}
+	c->mode = m;
+	return 0;
+}
+
+static int parse_seconds(const char *s, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == 0 || *end || v < 0 || v > 86400) {
+		log_err("'%s' is not a number of seconds (0-86400)", s);
+		return -EINVAL;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+enum { O_SYSFS = 256, O_DEVROOT, O_STATEDIR, O_RUNDIR, O_INITRD, O_CREATE,
+       O_ATTACH, O_DETACH, O_SET_MODE, O_SET_LABEL, O_OPTIONS, O_CSET,
+       O_CHECK, O_EXPORT };
+
+static const struct option longopts[] = {
+	{ "scan", no_argument, NULL, 's' },
+	{ "incremental", no_argument, NULL, 'I' },
+	{ "export", no_argument, NULL, O_EXPORT },
+	{ "run", no_argument, NULL, 'R' },
+	{ "stop", no_argument, NULL, 'S' },
+	{ "detail", no_argument, NULL, 'D' },
+	{ "examine", no_argument, NULL, 'E' },
+	{ "check", no_argument, NULL, O_CHECK },
+	{ "create", no_argument, NULL, O_CREATE },
+	{ "attach", no_argument, NULL, O_ATTACH },
+	{ "detach", no_argument, NULL, O_DETACH },
+	{ "set-mode", no_argument, NULL, O_SET_MODE },
+	{ "set-label", no_argument, NULL, O_SET_LABEL },
+	{ "cache-set", required_argument, NULL, O_CSET },
+	{ "options", required_argument, NULL, O_OPTIONS },
+	{ "config", required_argument, NULL, 'c' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "wait", required_argument, NULL, 'w' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "initrd", no_argument, NULL, O_INITRD },
+	{ "sysfs", required_argument, NULL, O_SYSFS },
+	{ "devroot", required_argument, NULL, O_DEVROOT },
+	{ "statedir", required_argument, NULL, O_STATEDIR },
+	{ "rundir", required_argument, NULL, O_RUNDIR },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 },
+};
+
+static int mode_for(int opt, enum mode *m)
+{
+	static const struct { int opt; enum mode m; } map[] = {
+		{ 'I', M_INCREMENTAL }, { 'R', M_RUN }, { 'S', M_STOP },
+		{ 'D', M_DETAIL }, { 'E', M_EXAMINE }, { O_CHECK, M_CHECK },
+		{ O_CREATE, M_CREATE }, { O_ATTACH, M_ATTACH },
+		{ O_DETACH, M_DETACH }, { O_SET_MODE, M_SET_MODE },
+		{ O_SET_LABEL, M_SET_LABEL },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (map[i].opt == opt) {
+			*m = map[i].m;
+			return 1;
+		}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct cli *c,
+		      struct context *ctx)
+{
+	int opt;
+	enum mode m;
+
+	while ((opt = getopt_long(argc, argv, "sc:t:w:fvqhV", longopts,
+				  NULL)) != -1) {
+		if (mode_for(opt, &m)) {
+			if (set_mode(c, m) < 0)
+				return EXIT_CONFIG;
+			continue;
+		}
+		switch (opt) {
+		case 's': c->scan = true; break;
+		case O_EXPORT: c->export = true; break;
+		case O_CSET: c->cset = optarg; break;
+		case O_OPTIONS: c->options = optarg; break;
+		case 'c': ctx->config = optarg; break;
+		case 't':
+			if (parse_seconds(optarg, &c->timeout) < 0)
+				return EXIT_CONFIG;
+			break;
+		case 'w':
+			if (parse_seconds(optarg, &c->wait) < 0)
+				return EXIT_CONFIG;
+			break;
+		case 'f': c->force = true; break;
+		case O_INITRD: c->initrd = true; break;
+		case O_SYSFS: ctx->sysfs = optarg; break;
+		case O_DEVROOT: ctx->devroot = optarg; break;
+		case O_STATEDIR: ctx->statedir = optarg; break;
+		case O_RUNDIR: ctx->rundir = optarg; break;
+		case 'v': log_verbosity++; break;
+		case 'q': log_verbosity = LOG_WARN; break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		case 'V': printf("bcacheassemble %s\n", VERSION); exit(EXIT_OK);
+		default: usage(stderr); return EXIT_CONFIG;
+		}
+	}
+	c->args = argv + optind;
+	c->nargs = argc - optind;
+	if (c->mode == M_NONE && c->export)
+		c->mode = M_EXPORT;
+	if (c->mode == M_NONE)
+		c->mode = c->scan ? M_SCAN : c->nargs ? M_NAMES : M_NONE;
+	if (c->mode == M_NONE) {
+		usage(stderr);
+		return EXIT_CONFIG;
+	}
+	return -1;
+}
+
+/* Load bcachetab; print its bad lines. Returns EXIT_OK or EXIT_CONFIG. */
+static int load_config(struct context *ctx, struct bcachetab *tab,
+		       bool missing_ok)
+{
+	const char *why;
+	int r = bcachetab_check_owner(ctx->config, &why);
+
+	memset(tab, 0, sizeof(*tab));
+	if (r == -ENOENT && missing_ok)
+		return bcachetab_parse("", 0, tab) < 0 ? EXIT_FAILED : EXIT_OK;
+	if (r == -EPERM) {
+		log_err("%s %s: refusing it, since whoever can write it decides "
+			"what root registers (chown root, chmod go-w)",
+			ctx->config, why);
+		return EXIT_CONFIG;
+	}
+	if (r == 0)
+		r = bcachetab_load(ctx->config, tab);
+	if (r == 0)
+		r = bcachetab_check_duplicates(tab);
+	if (r < 0) {
+		log_err("cannot read %s: %s", ctx->config, strerror(-r));
+		return EXIT_CONFIG;
+	}
+	for (size_t i = 0; i < tab->n_errors; i++)
+		log_at(ctx->config, tab->errors[i].line, "%s",
+		       tab->errors[i].msg);
+	return tab->n_errors ? EXIT_CONFIG : EXIT_OK;
+}
+
+static void report_volume(struct context *ctx, struct volume *v)
+{
+	char link[64] = "", rel[256];
+
+	switch (v->status) {
+	case VOL_RUNNING:
+		snprintf(rel, sizeof(rel), "class/block/%s/bcache/dev", v->dev);
+		if (sysfs_link_name(ctx, rel, link, sizeof(link)) < 0)
+			link[0] = 0;
+		if (v->registered)
+			log_notice("%s: started%s%s", v->e->name,
+				   link[0] ? " as /dev/" : "", link);
+		else
+			log_notice("%s: already running%s%s", v->e->name,
+				   link[0] ? " as /dev/" : "", link);
+		break;
+	case VOL_HELD:
+		log_warn("%s: %s", v->e->name, v->why);
+		break;
+	case VOL_PENDING:
+	case VOL_FAILED:
+		if (v->e->nofail)
+			log_warn("%s:%u: %s: %s (nofail)", ctx->config,
+				 v->e->line, v->e->name, v->why);
+		else
+			log_at(ctx->config, v->e->line, "%s: %s", v->e->name,
+			       v->why);
+		break;
+	}
+}
+
+static bool selected(const struct cli *c, const struct bt_entry *e)
+{
+	if (c->mode == M_NAMES) {
+		for (int i = 0; i < c->nargs; i++)
+			if (!strcmp(c->args[i], e->name))
+				return true;
+		return false;
+	}
+	if (c->initrd && !e->initrd)
+		return false;
+	return !e->noauto;
+}
+
+static int check_names(const struct cli *c, const struct bcachetab *tab,
+		       struct context *ctx)
+{
+	int rc = EXIT_OK;
+
+	for (int i = 0; c->mode == M_NAMES && i < c->nargs; i++)
+		if (!bcachetab_find(tab, c->args[i])) {
+			log_err("%s: no such volume in %s", c->args[i],
+				ctx->config);
+			rc = EXIT_CONFIG;
+		}
+	return rc;
+}
+
+static int ensure_module(struct context *ctx)
+{
+	int r = bcache_module_ensure(ctx);
+
+	if (r < 0)
+		log_err("the bcache module is not loaded and could not be "
+			"loaded (%s); try 'modprobe bcache' and see dmesg",
+			strerror(-r));
+	return r;
+}
+
+static int do_assemble(struct context *ctx, const struct cli *c)
+{
+	struct bcachetab tab;
+	struct assembly a;
+	int cfg = load_config(ctx, &tab, false), rc, r;
+
+	if (cfg == EXIT_CONFIG && !tab.entries && tab.n_errors == 0)
+		return EXIT_CONFIG; /* unreadable or unsafe file */
+	if (check_names(c, &tab, ctx) != EXIT_OK)
+		cfg = EXIT_CONFIG;
+	r = state_handoff(ctx);
+	if (r < 0)
+		log_debug("stale marks stay in %s: %s", ctx->rundir,
+			  strerror(-r));
+	if (assembly_init(&a, ctx) < 0 || ensure_module(ctx) < 0) {
+		bcachetab_free(&tab);
+		return EXIT_FAILED;
+	}
+	if (c->timeout >= 0)
+		a.default_timeout = (unsigned)c->timeout;
+	if (c->wait >= 0)
+		a.default_wait = (unsigned)c->wait;
+	for (size_t i = 0; i < tab.n_entries; i++)
+		if (selected(c, &tab.entries[i]) &&
+		    assembly_add(&a, &tab.entries[i]) < 0)
+			return EXIT_FAILED;
+	r = assembly_run(&a);
+	if (r < 0)
+		log_err("assembly stopped: %s", strerror(-r));
+	for (size_t i = 0; i < a.n; i++)
+		report_volume(ctx, &a.vols[i]);
+	rc = r < 0 ? EXIT_FAILED : assembly_exit_code(&a);
+	assembly_free(&a);
+	bcachetab_free(&tab);
+	return rc == EXIT_OK || rc == EXIT_HELD ? (cfg ? cfg : rc) : rc;
+}
+
+/* udev: one device appeared; register it if a volume needs it. */
+static int do_incremental(struct context *ctx, const struct cli *c)
+{
+	struct bcachetab tab;
+	struct assembly a;
+	const char *dev, *base;
+	const struct blockdev *d;
+
+	if (c->nargs != 1) {
+		log_err("--incremental takes one device");
+		return EXIT_CONFIG;
+	}
+	dev = c->args[0];
+	base = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
+	if (load_config(ctx, &tab, true) == EXIT_CONFIG && !tab.entries)
+		return EXIT_CONFIG;
+	if (assembly_init(&a, ctx) < 0 || devtab_scan(ctx, &a.devs) < 0 ||
+	    !(d = devtab_find_name(&a.devs, base))) {
+		bcachetab_free(&tab);
+		assembly_free(&a);
+		return EXIT_OK; /* not a block device we can see: nothing to do */
+	}
+	for (size_t i = 0; i < tab.n_entries; i++) {
+		const struct bt_entry *e = &tab.entries[i];
+		const struct blockdev *b = devtab_find(ctx, &a.devs, e->device);
+
+		if (e->noauto || (b != d && !(e->has_cset &&
+					       blockdev_is_cache_of(d, e->cset)) &&
+				  !(b && d->sb_status == 0 &&
+				    !memcmp(d->sb.set_uuid, b->sb.set_uuid, 16))))
+			continue;
+		if (assembly_add(&a, e) < 0)
+			break;
+	}
+	if (a.n && ensure_module(ctx) == 0) {
+		assembly_step_all(&a);
+		for (size_t i = 0; i < a.n; i++)
+			if (a.vols[i].status != VOL_PENDING)
+				report_volume(ctx, &a.vols[i]);
+	}
+	if (c->export)
+		(void)report_export(stdout, ctx, &tab, &a.devs, dev);
+	assembly_free(&a);
+	bcachetab_free(&tab);
+	return EXIT_OK;
+}
+
+static int do_query(struct context *ctx, const struct cli *c)
+{
+	struct bcachetab tab;
+	struct devtab devs = { 0 };
+	int rc = EXIT_OK, cfg;
+
+	if (c->mode == M_EXAMINE && !c->scan) {
+		for (int i = 0; i < c->nargs; i++) {
+			struct bcache_sb sb;
+			int r = sb_read(c->args[i], &sb);
+
+			if (r == 0 || r == -EBADMSG || (r == -EINVAL && sb.offset)) {
+				report_examine(stdout, c->args[i], &sb, r);
+				if (r < 0)
+					rc = EXIT_FAILED;
+			} else {
+				log_err("%s: %s", c->args[i],
+					r == -ENODATA ? "no bcache superblock" :
+							strerror(-r));
+				rc = EXIT_FAILED;
+			}
+		}
+		return c->nargs ? rc : EXIT_CONFIG;
+	}
+	cfg = load_config(ctx, &tab, c->mode != M_DETAIL || c->scan);
+	if (devtab_scan(ctx, &devs) < 0) {
+		log_err("cannot list block devices under %s/class/block",
+			ctx->sysfs);
+		bcachetab_free(&tab);
+		return EXIT_FAILED;
+	}
+	if (c->mode == M_EXAMINE)
+		rc = report_examine_scan(stdout, ctx, &devs);
+	else if (c->mode == M_EXPORT && c->nargs == 1)
+		rc = report_export(stdout, ctx, &tab, &devs, c->args[0]);
+	else if (c->scan)
+		rc = report_detail_scan(stdout, ctx, &tab, &devs);
+	else
+		for (size_t i = 0; i < tab.n_entries; i++) {
+			const struct bt_entry *e = &tab.entries[i];
+			int r;
+
+			if (c->nargs && !selected(c, e) && c->mode == M_DETAIL) {
+				bool named = false;
+
+				for (int k = 0; k < c->nargs; k++)
+					named |= !strcmp(c->args[k], e->name);
+				if (!named)
+					continue;
+			}
+			r = report_detail(stdout, ctx, e, &devs);
+			if (r > rc)
+				rc = r;
+		}
+	devtab_free(&devs);
+	bcachetab_free(&tab);
+	return cfg == EXIT_CONFIG && rc == EXIT_OK ? EXIT_CONFIG : rc;
+}
+
+static int need_args(const struct cli *c, int n, const char *what)
+{
+	if (c->nargs == n)
+		return 0;
+	log_err("expected %s", what);
+	return -EINVAL;
+}
+
+static int do_lifecycle(struct context *ctx, const struct cli *c)
+{
+	struct lifecycle_args a = {
+		.cset = c->cset, .options = c->options, .force = c->force,
+		.timeout = c->timeout >= 0 ? (unsigned)c->timeout : 60,
+	};
+
+	switch (c->mode) {
+	case M_CREATE:
+		if (need_args(c, 2, "NAME DEVICE"))
+			return EXIT_CONFIG;
+		a.name = c->args[0];
+		a.device = c->args[1];
+		return ensure_module(ctx) < 0 ? EXIT_FAILED : do_create(ctx, &a);
+	case M_ATTACH:
+		if (need_args(c, 1, "NAME") || !c->cset) {
+			log_err("--attach NAME --cache-set UUID");
+			return EXIT_CONFIG;
+		}
+		a.name = c->args[0];
+		return do_attach(ctx, &a);
+	case M_SET_MODE:
+	case M_SET_LABEL:
+		if (need_args(c, 2, "NAME VALUE"))
+			return EXIT_CONFIG;
+		a.name = c->args[0];
+		a.value = c->args[1];
+		return c->mode == M_SET_MODE ? do_set_mode(ctx, &a) :
+					       do_set_label(ctx, &a);
+	default:
+		if (need_args(c, 1, "one volume NAME"))
+			return EXIT_CONFIG;
+		a.name = c->args[0];
+		return c->mode == M_DETACH ? do_detach(ctx, &a) :
+		       c->mode == M_RUN	   ? do_run(ctx, &a) :
+					     do_stop(ctx, &a);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct context ctx;
+	struct cli c = { .timeout = -1, .wait = -1 };
+	struct bcachetab tab;
+	int rc;
+
+	context_init(&ctx);
+	context_from_env(&ctx);
+	rc = parse_args(argc, argv, &c, &ctx);
+	if (rc >= 0)
+		return rc;
+	if (c.initrd)
+		log_open_kmsg();
+	switch (c.mode) {
+	case M_SCAN:
+	case M_NAMES:
+		return do_assemble(&ctx, &c);
+	case M_INCREMENTAL:
+		return do_incremental(&ctx, &c);
+	case M_CHECK:
+		rc = load_config(&ctx, &tab, false);
+		if (rc == EXIT_OK)
+			log_notice("%s: %zu volume%s, no problems", ctx.config,
+				   tab.n_entries, tab.n_entries == 1 ? "" : "s");
+		bcachetab_free(&tab);
+		return rc;
+	case M_DETAIL:
+	case M_EXAMINE:
+	case M_EXPORT:
+		return do_query(&ctx, &c);
+	default:
+		return do_lifecycle(&ctx, &c);
+	}
+}

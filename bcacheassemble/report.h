@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdio.h>
+
+#include "bcachetab.h"
+#include "context.h"
+#include "devices.h"
+#include "superblock.h"
+
+/* Output of the query modes; they write to out and return an exit code. */
+void report_examine(FILE *out, const char *path, const struct bcache_sb *sb,
+		    int status);
+int report_examine_scan(FILE *out, struct context *ctx,
+			const struct devtab *devs);
+int report_detail(FILE *out, struct context *ctx, const struct bt_entry *e,
+		  const struct devtab *devs);
+int report_detail_scan(FILE *out, struct context *ctx,
+		       const struct bcachetab *tab, const struct devtab *devs);
+/* KEY=VALUE lines for udev IMPORT{program} about one device. */
+int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
+		  const struct devtab *devs, const char *devname);

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "context.h"
+#include "macro.h"
+
+/*
+ * Persistent facts a raw disk cannot hold. A "stale mark" for a backing UUID
+ * records that the volume ran without its cache set, so the cache's copy of
+ * its blocks must never be served again: the next registration says
+ * state=stale. Marks live in ctx->statedir/stale/UUID; when that is not
+ * writable yet (root still read-only in the initramfs), in
+ * ctx->rundir/stale/UUID, moved to statedir by state_handoff() later.
+ */
+int state_mark_stale(struct context *ctx, const uint8_t uuid[16],
+		     const char *why) _must_check_;
+bool state_is_stale(struct context *ctx, const uint8_t uuid[16]);
+int state_clear_stale(struct context *ctx, const uint8_t uuid[16])
+	_must_check_;
+/* Move marks from rundir to statedir; 0 if there was nothing to do. */
+int state_handoff(struct context *ctx) _must_check_;
