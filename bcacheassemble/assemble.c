@@ -276,6 +276,13 @@ static void evaluate(struct assembly *a, struct volume *v,
 	char u[UUID_STR_LEN] = "", cur[64];
 	bool present = false;
 
+	if (!backing_registered(a->ctx, v->dev)) {
+		set_why(v, VOL_FAILED, -EIO,
+			"the kernel accepted the registration of /dev/%s but "
+			"shows no bcache directory for it; see dmesg",
+			v->dev);
+		return;
+	}
 	if (cset) {
 		register_cache_set(a, cset, &present);
 		uuid_to_text(cset, u);
@@ -289,10 +296,17 @@ static void evaluate(struct assembly *a, struct volume *v,
 			clear_stale(a, v);
 		return;
 	}
+	if (!cset) {
+		set_why(v, VOL_FAILED, -EIO,
+			"registered, but the kernel did not start /dev/%s; see "
+			"dmesg",
+			v->dev);
+		return;
+	}
 	set_why(v, VOL_HELD, 0,
 		"held back until cache set %s is present (it may hold this "
 		"volume's dirty data); force with --run %s",
-		cset ? u : "(unknown)", v->e->name);
+		u, v->e->name);
 }
 
 static void volume_step(struct assembly *a, struct volume *v)

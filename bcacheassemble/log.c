@@ -22,19 +22,20 @@ void log_open_kmsg(void)
 		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
 }
 
+/* "bcacheassemble: error: msg", or "bcacheassemble: FILE:LINE: msg". */
 static void emit(enum log_level level, const char *loc, const char *fmt,
 		 va_list ap)
 {
+	const char *pfx = *loc ? loc : prefix[level];
 	char msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if ((int)level <= log_verbosity)
-		fprintf(stderr, "bcacheassemble: %s%s%s\n", loc, prefix[level],
-			msg);
+		fprintf(stderr, "bcacheassemble: %s%s\n", pfx, msg);
 	if (kmsg_fd >= 0 && level <= LOG_NOTICE)
-		dprintf(kmsg_fd, "<%d>bcacheassemble: %s%s%s\n",
-			level == LOG_ERR ? 3 : level == LOG_WARN ? 4 : 5, loc,
-			prefix[level], msg);
+		dprintf(kmsg_fd, "<%d>bcacheassemble: %s%s\n",
+			level == LOG_ERR ? 3 : level == LOG_WARN ? 4 : 5, pfx,
+			msg);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)

@@ -1,0 +1,149 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The static binary against a fake /sys and /dev: messages, exit codes and the
+# bytes it writes to the fake register files.
+set -u
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+FIX=$(cd "${BUILD:-build}/fixtures" && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+U1=6b1561e6-55b1-44ab-84ad-9c2164d17ac0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect NAME CODE PATTERN -- command...: exit code and a fixed string in
+# stdout+stderr
+expect() {
+	name=$1 code=$2 pat=$3
+	shift 4
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne "$code" ]; then
+		bad "$name: exit $rc, expected $code"; printf '%s\n' "$out"; return
+	fi
+	case $out in
+	*"$pat"*) ok ;;
+	*) bad "$name: output lacks '$pat'"; printf '%s\n' "$out" ;;
+	esac
+}
+
+newtree() {
+	rm -rf "$T/root"
+	mkdir -p "$T/root/sys/fs/bcache" "$T/root/sys/class/block" \
+		"$T/root/dev" "$T/root/etc"
+	: >"$T/root/sys/fs/bcache/register"
+	: >"$T/root/sys/fs/bcache/register_raw"
+	export BCACHEASSEMBLE_SYSFS="$T/root/sys"
+	export BCACHEASSEMBLE_DEVROOT="$T/root"
+	export BCACHEASSEMBLE_STATEDIR="$T/root/var/lib/bcacheassemble"
+	export BCACHEASSEMBLE_RUNDIR="$T/root/run/bcacheassemble"
+	export BCACHEASSEMBLE_UEVENT_SOCKET="$T/root/uevent.sock"
+	export BCACHEASSEMBLE_NO_KMOD=1
+	export BCACHETAB="$T/root/etc/bcachetab"
+}
+
+disk() { # NAME MAJ:MIN IMAGE
+	mkdir -p "$T/root/sys/class/block/$1"
+	echo "$2" >"$T/root/sys/class/block/$1/dev"
+	echo 32768 >"$T/root/sys/class/block/$1/size"
+	cp --sparse=always "$3" "$T/root/dev/$1"
+}
+
+tab() { printf '%s\n' "$@" >"$BCACHETAB"; chmod 0644 "$BCACHETAB"; }
+
+newtree
+expect help 0 "Usage:" -- "$BIN" --help
+expect version 0 "bcacheassemble 0.1" -- "$BIN" --version
+expect no-mode 2 "Usage:" -- "$BIN"
+expect two-modes 2 "only one mode at a time" -- "$BIN" --check --stop x
+expect bad-timeout 2 "'x' is not a number of seconds" -- "$BIN" -t x --scan
+
+# --check
+tab "# ok" "a /dev/vdb - raw,uuid=$U1" "b UUID=$U1 -"
+expect check-ok 0 "2 volumes, no problems" -- "$BIN" --check
+tab "a /dev/vdb - raw,uuid=$U1" "" "b /dev/vdc - bogus"
+expect check-bad 2 "$BCACHETAB:3: unknown option 'bogus'" -- "$BIN" --check
+tab "a /dev/vdb - raw,uuid=$U1" "a /dev/vdc -"
+expect check-dup 2 "$BCACHETAB:2: name already used by 'a' on line 1" -- "$BIN" --check
+tab "a /dev/vdb -"
+chmod 0666 "$BCACHETAB"
+expect check-perm 2 "is writable by group or others: refusing it" -- "$BIN" --check
+expect scan-perm 2 "is writable by group or others: refusing it" -- "$BIN" --scan -t 0
+rm -f "$BCACHETAB"
+expect check-missing 2 "cannot read $BCACHETAB" -- "$BIN" --check
+
+# --examine
+expect examine 0 "dev.data.cache_mode	1 [writeback]" -- "$BIN" --examine "$FIX/backing.img"
+expect examine-verdict 0 "verdict			valid" -- "$BIN" --examine "$FIX/backing.img"
+expect examine-cache 0 "sb.version		0 [cache device]" -- "$BIN" --examine "$FIX/cache.img"
+expect examine-bad 1 "[MISMATCH]" -- "$BIN" --examine "$FIX/badcsum.img"
+expect examine-none 1 "no bcache superblock" -- "$BIN" --examine "$FIX/ext4.img"
+expect examine-trunc 1 "no bcache superblock" -- "$BIN" --examine "$FIX/truncated.img"
+# same fields as bcache-super-show
+if command -v bcache-super-show >/dev/null; then
+	bcache-super-show "$FIX/backing.img" | grep -v '^$' | sed 's/[[:space:]]\+/ /g' >"$T/want"
+	"$BIN" --examine "$FIX/backing.img" | sed 1d | grep -v -e '^$' -e '^verdict' |
+		sed 's/[[:space:]]\+/ /g' >"$T/got"
+	if diff -u "$T/want" "$T/got"; then ok; else bad "examine differs from bcache-super-show"; fi
+fi
+
+# --examine --scan
+newtree
+disk vdb 254:16 "$FIX/backing.img"
+disk vdc 254:32 "$FIX/ext4.img"
+uuid=$(bcache-super-show "$FIX/backing.img" | awk '$1=="dev.uuid"{print $2}')
+tab "x /dev/vdz -"
+expect examine-scan 0 "vdb	UUID=$uuid	-" -- "$BIN" --examine --scan
+
+# --scan: a formatted and a raw volume; bytes written to the fake files
+newtree
+disk vdb 254:16 "$FIX/backing.img"
+disk vdc 254:32 "$FIX/ext4.img"
+tab "fmt UUID=$uuid -" "raw1 /dev/vdc - raw,uuid=$U1,label=r1" \
+    "gone /dev/vdz - nofail,timeout=0"
+expect scan-written 1 "shows no bcache directory for it; see dmesg" -- "$BIN" --scan -t 0 -w 0
+if [ "$(cat "$T/root/sys/fs/bcache/register")" = "$T/root/dev/vdb" ]; then ok; else
+	bad "register got '$(cat "$T/root/sys/fs/bcache/register")'"; fi
+want="dev=254:32 uuid=$U1 mode=writethrough state=none label=r1"
+if [ "$(cat "$T/root/sys/fs/bcache/register_raw")" = "$want" ]; then ok; else
+	bad "register_raw got '$(cat "$T/root/sys/fs/bcache/register_raw")'"; fi
+expect scan-nofail 1 "gone: device /dev/vdz did not appear within 0 s (nofail)" -- \
+	"$BIN" --scan -t 0 -w 0
+
+# a bad line is reported where it is and skipped; the rest assembles
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+tab "bad /dev/vdb - nonsense" "raw1 /dev/vdc - raw,uuid=$U1"
+expect scan-badline 1 "$BCACHETAB:1: unknown option 'nonsense'" -- "$BIN" --scan -t 0 -w 0
+if grep -q "uuid=$U1" "$T/root/sys/fs/bcache/register_raw"; then ok; else
+	bad "good line not assembled next to a bad one"; fi
+expect scan-missing 1 "$BCACHETAB:1: a: device /dev/vdz did not appear within 0 s" -- \
+	sh -c "printf 'a /dev/vdz -\n' >$BCACHETAB; exec $BIN --scan -t 0"
+expect names-unknown 2 "nope: no such volume" -- "$BIN" -t 0 nope
+
+# --export and --detail from a fake registered device
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+mkdir -p "$T/root/sys/class/block/vdc/bcache" "$T/root/sys/class/block/bcache0"
+echo 1 >"$T/root/sys/class/block/vdc/bcache/running"
+echo "no cache" >"$T/root/sys/class/block/vdc/bcache/state"
+echo "$U1" >"$T/root/sys/class/block/vdc/bcache/backing_dev_uuid"
+echo "[writethrough] writeback writearound none" >"$T/root/sys/class/block/vdc/bcache/cache_mode"
+echo "r1" >"$T/root/sys/class/block/vdc/bcache/label"
+echo 0 >"$T/root/sys/class/block/vdc/bcache/dirty_data"
+ln -s ../../bcache0 "$T/root/sys/class/block/vdc/bcache/dev"
+tab "raw1 /dev/vdc - raw,uuid=$U1,label=r1"
+expect export 0 "BCACHEASSEMBLE_NAME=raw1" -- "$BIN" --export /dev/vdc
+expect export-state 0 "BCACHEASSEMBLE_STATE=running" -- "$BIN" --export /dev/vdc
+expect detail 0 "running as /dev/bcache0" -- "$BIN" --detail raw1
+expect detail-scan 0 "raw1	/dev/vdc	-	raw,uuid=$U1,mode=writethrough,label=r1,size=32768" -- \
+	"$BIN" --detail --scan
+expect incremental 0 "already running" -- "$BIN" --incremental /dev/vdc
+expect run-running 0 "already running" -- "$BIN" --run raw1
+expect stop-unknown 2 "nope: no such volume" -- "$BIN" --stop nope
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
