@@ -1,0 +1,19 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# checkpatch --strict on every patch of the series (not the cover letter).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+tar -xJf "${TARBALL:-/usr/src/linux-source-6.1.tar.xz}" -C "$t" \
+	linux-source-6.1/scripts/checkpatch.pl linux-source-6.1/scripts/spelling.txt \
+	linux-source-6.1/scripts/const_structs.checkpatch
+rc=0
+for p in "$here"/patches/0*.patch; do
+	case $p in */0000-*) continue ;; esac
+	out=$(perl "$t/linux-source-6.1/scripts/checkpatch.pl" --no-tree --strict "$p" 2>&1 || true)
+	sum=$(printf '%s\n' "$out" | grep '^total:')
+	echo "$(basename "$p"): $sum"
+	case $sum in "total: 0 errors, 0 warnings, 0 checks"*) ;; *) printf '%s\n' "$out"; rc=1 ;; esac
+done
+exit $rc
