@@ -1,0 +1,43 @@
+# bcacheassemble against the real kernel: create, stop, scan, held back,
+# refused and forced run, stale mark, re-scan.
+case_tool() {
+	B=/dev/vda
+	export BCACHEASSEMBLE_STATEDIR=/var/lib/bcacheassemble
+	rm -f /etc/bcachetab
+	dd if=/dev/urandom of=$B bs=1M count=2 2>/dev/null
+	H=$(head_sum $B)
+	C=$(new_cache /dev/vdb) || { fail "cache"; return; }
+	out=$(bcacheassemble --create data $B --cache-set "$C" --options mode=writeback 2>&1)
+	check "create: $out" grep -q "^data	$B	$C	raw,uuid=" /etc/bcachetab
+	check "running" test -e /sys/block/vda/bcache/dev
+	check "stop" bcacheassemble --stop data
+	check "stopped" not_registered vda
+	out=$(bcacheassemble --scan 2>&1)
+	check "scan: $out" test -e /sys/block/vda/bcache/dev
+	check "rescan is a no-op" sh -c 'bcacheassemble --scan 2>&1 | grep -q "already running"'
+	bcacheassemble --detail data | grep -q "running as /dev/bcache" || fail "detail"
+	bcacheassemble --detail --scan | grep -q "^data	$B	$C	raw,uuid=" || fail "detail --scan"
+	check "stop" bcacheassemble --stop data
+	check "set stop" stop_cache_set "$C"
+	# hide the cache: the volume must be held back, exit 3
+	dd if=/dev/vdb of=/tmp/cachehead bs=1M count=1 2>/dev/null
+	dd if=/dev/zero of=/dev/vdb bs=1M count=1 2>/dev/null
+	bcacheassemble --scan -w 1 >/tmp/out 2>&1
+	check "held exit 3: $(cat /tmp/out)" eq "$?" 3
+	check "held" eq "$(cat /sys/block/vda/bcache/running)" 0
+	check "claimed" eq "$(vmh excl $B)" EBUSY
+	bcacheassemble --run data >/tmp/out 2>&1 && fail "run without --force"
+	grep -q "may hold dirty data" /tmp/out || fail "refusal message"
+	check "still held" eq "$(cat /sys/block/vda/bcache/running)" 0
+	check "forced" bcacheassemble --run --force data
+	check "stale mark" test -e "/var/lib/bcacheassemble/stale/$(sed -n 's/.*uuid=\([^,]*\).*/\1/p' /etc/bcachetab)"
+	check "stop" bcacheassemble --stop --force data
+	dd if=/tmp/cachehead of=/dev/vdb bs=1M count=1 2>/dev/null
+	bcacheassemble --scan >/tmp/out 2>&1
+	check "stale registration: $(cat /tmp/out)" eq "$?" 0
+	dmesg | grep -q "registered raw backing device vda .* state stale" || fail "not registered stale"
+	check "attached" test -e /sys/block/vda/bcache/cache
+	check "mark gone once attached" test ! -e /var/lib/bcacheassemble/stale/*
+	check "stop all" stop_all
+	check "first MiB untouched" eq "$(head_sum $B)" "$H"
+}

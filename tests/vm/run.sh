@@ -1,0 +1,84 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Boot Debian's installed 6.1 kernel under QEMU (TCG) with the patched
+# bcache.ko and run the guest cases; every case reports a marker line on the
+# console, checked here. A boot that dies (panic_on_warn, oops) fails every
+# case it did not report.
+#
+# usage: run.sh [-k bcache.ko] [-e] [BOOT...]
+#   -e      expect failure (the deliberately broken module)
+#   BOOT    main race reboot (default: all)
+set -u
+cd "$(dirname "$0")/../.."
+KO=kernel/build/bcache.ko
+EXPECT_FAIL=0
+while getopts k:e o; do
+	case $o in
+	k) KO=$OPTARG ;;
+	e) EXPECT_FAIL=1 ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+KVER=${KVER:-$(ls /lib/modules | grep '^6\.1\.' | sort -V | tail -n 1)}
+W=${BUILD:-build}/vm
+mkdir -p "$W"
+[ -f "$KO" ] || { echo "missing $KO (make -C kernel module)"; exit 1; }
+sh tests/vm/mkinitramfs.sh "$W/initrd.gz" "$KVER" "$KO" bcacheassemble/bcacheassemble ||
+	{ echo "cannot build the guest initramfs"; exit 1; }
+
+pass=0
+fail=0
+CMDLINE="console=ttyS0 loglevel=4 panic_on_warn=1 oops=panic panic=-1 hung_task_panic=1 softlockup_panic=1 slub_debug=FZPU"
+
+disks() {
+	rm -f "$W"/vd?.img
+	truncate -s 256M "$W/vda.img"
+	truncate -s 128M "$W/vdb.img" "$W/vdc.img"
+	truncate -s 64M "$W/vdd.img"
+}
+
+# boot NAME CASES
+boot() {
+	log="$W/$1.log"
+	set -- "$1" "$2"
+	timeout 1500 qemu-system-x86_64 -accel tcg -m 1536 -smp 2 -nographic \
+		-no-reboot -kernel "/boot/vmlinuz-$KVER" -initrd "$W/initrd.gz" \
+		-append "$CMDLINE ${EXTRA_APPEND:-} bctest=$2" \
+		-drive "file=$W/vda.img,if=virtio,format=raw" \
+		-drive "file=$W/vdb.img,if=virtio,format=raw" \
+		-drive "file=$W/vdc.img,if=virtio,format=raw" \
+		-drive "file=$W/vdd.img,if=virtio,format=raw" \
+		</dev/null >"$log" 2>&1
+	for c in $(echo "$2" | tr , ' '); do
+		r=$(grep -a "^BCTEST-RESULT $c " "$log" | tail -n 1 | tr -d '\r')
+		case $r in
+		"BCTEST-RESULT $c PASS") pass=$((pass + 1)); echo "vm $c: PASS" ;;
+		"") fail=$((fail + 1)); echo "vm $c: FAIL (no result: the guest died, see $log)"
+			grep -a -E 'Kernel panic|BUG:|WARNING:|Oops' "$log" | head -5 ;;
+		*) fail=$((fail + 1)); echo "vm $c: FAIL ${r#BCTEST-RESULT $c FAIL }"
+			sed -n "/^BCTEST-BEGIN $c/,/^BCTEST-RESULT $c/p" "$log" | grep -a -E '^  (FAIL|    )' | head -20 ;;
+		esac
+	done
+}
+
+t0=$(date +%s)
+boots=${*:-main race reboot}
+for b in $boots; do
+	case $b in
+	main) disks; boot main canary,refuse,alias,uevent,stale,4kn,tool ;;
+	canary) disks; boot canary canary ;;
+	race) disks; boot race race,fuzz ;;
+	reboot) disks; boot reboot1 wbreboot1 && boot reboot2 wbreboot2 ;;
+	*) echo "unknown boot $b"; exit 2 ;;
+	esac
+done
+echo "vm wall time: $(($(date +%s) - t0)) s"
+if [ "$EXPECT_FAIL" = 1 ]; then
+	echo "vm (expected to fail): $fail failed, $pass passed"
+	[ "$fail" -gt 0 ] && echo "vm-broken: 1 passed, 0 failed" && exit 0
+	echo "vm-broken: 0 passed, 1 failed"
+	exit 1
+fi
+echo "vm: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
