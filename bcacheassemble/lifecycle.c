@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lifecycle.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
@@ -90,6 +91,34 @@ int wait_state(struct context *ctx, const char *dev, const char *want,
 		if (sysfs_read(ctx, rel, buf, sizeof(buf)) == 0 &&
 		    !strcmp(buf, want))
 			return 0;
+		if (now_ms() >= deadline)
+			return -ETIMEDOUT;
+		nanosleep(&tick, NULL);
+	}
+}
+
+/*
+ * bcache removes its sysfs entries before it closes the disk: "stopped" means
+ * the disk can be opened exclusively again. Wait for that, bounded.
+ */
+static int wait_released(struct context *ctx, const struct blockdev *d,
+			 unsigned timeout)
+{
+	int64_t deadline = now_ms() + (int64_t)timeout * 1000;
+
+	for (;;) {
+		struct timespec tick = { 0, 50 * 1000 * 1000 };
+		int fd;
+
+		if (!backing_registered(ctx, d->name)) {
+			fd = open(d->node, O_RDONLY | O_EXCL | O_CLOEXEC);
+			if (fd >= 0) {
+				close(fd);
+				return 0;
+			}
+			if (errno != EBUSY)
+				return negerrno();
+		}
 		if (now_ms() >= deadline)
 			return -ETIMEDOUT;
 		nanosleep(&tick, NULL);
@@ -192,13 +221,14 @@ static int create_device_checks(struct context *ctx, struct target *t,
 	return EXIT_OK;
 }
 
-static void undo_register(struct context *ctx, const char *dev)
+static void undo_register(struct context *ctx, const struct blockdev *d)
 {
 	char rel[256];
 
-	rel_attr(rel, sizeof(rel), dev, "stop");
-	if (sysfs_write(ctx, rel, "1") < 0)
-		log_err("could not stop /dev/%s again; stop it by hand", dev);
+	rel_attr(rel, sizeof(rel), d->name, "stop");
+	if (sysfs_write(ctx, rel, "1") < 0 || wait_released(ctx, d, 30) < 0)
+		log_err("could not stop /dev/%s again; stop it by hand",
+			d->name);
 }
 
 static int create_register(struct context *ctx, struct target *t,
@@ -222,7 +252,7 @@ static int create_register(struct context *ctx, struct target *t,
 	    !backing_running(ctx, t->d->name)) {
 		log_err("%s registered but did not come up %s; undone",
 			e->device, e->has_cset ? "attached" : "running");
-		undo_register(ctx, t->d->name);
+		undo_register(ctx, t->d);
 		return EXIT_FAILED;
 	}
 	uuid_to_text(e->cset, want);
@@ -231,7 +261,7 @@ static int create_register(struct context *ctx, struct target *t,
 			    strcmp(cur, want))) {
 		log_err("%s did not attach to cache set %s; undone", e->device,
 			want);
-		undo_register(ctx, t->d->name);
+		undo_register(ctx, t->d);
 		return EXIT_FAILED;
 	}
 	return EXIT_OK;
@@ -261,7 +291,7 @@ int do_create(struct context *ctx, const struct lifecycle_args *a)
 			log_err("cannot append to %s (%s); the volume is "
 				"stopped again so no unrecorded raw volume runs",
 				ctx->config, strerror(-r));
-			undo_register(ctx, t.d->name);
+			undo_register(ctx, t.d);
 			rc = EXIT_FAILED;
 		} else {
 			printf("%s\n", line);
@@ -531,6 +561,12 @@ int do_stop(struct context *ctx, const struct lifecycle_args *a)
 	rel_attr(rel, sizeof(rel), t.d->name, "stop");
 	if (sysfs_write(ctx, rel, "1") < 0) {
 		log_err("%s: the kernel refused to stop it (see dmesg)", a->name);
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	if (wait_released(ctx, t.d, a->timeout) < 0) {
+		log_err("%s: stopping, but %s is still held after %u s", a->name,
+			t.d->node, a->timeout);
 		rc = EXIT_FAILED;
 		goto out;
 	}

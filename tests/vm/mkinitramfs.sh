@@ -38,7 +38,7 @@ ln -s mke2fs "$r/bin/mkfs.ext4"
 cp "$tool" "$r/bin/bcacheassemble"
 
 # modules and their dependencies, as the host's modprobe resolves them
-mods="virtio_pci virtio_blk ext4 crc64 scsi_debug sd_mod loop dm_mod null_blk"
+mods="virtio_pci virtio_blk ext4 crc32c_generic crc64 scsi_debug sd_mod loop dm_mod null_blk"
 for m in $mods; do
 	modprobe -S "$kver" --show-depends "$m" 2>/dev/null | awk '$1=="insmod" {print $2}'
 done | sort -u | while read -r f; do

@@ -70,6 +70,15 @@ for b in $boots; do
 	canary) disks; boot canary canary ;;
 	race) disks; boot race race,fuzz ;;
 	reboot) disks; boot reboot1 wbreboot1 && boot reboot2 wbreboot2 ;;
+	demo)
+		disks
+		mkdir -p "$W/demo-root"
+		echo "hello from a disk that was never reformatted" >"$W/demo-root/hello.txt"
+		rm -f "$W/vda.img"
+		truncate -s 256M "$W/vda.img"
+		mkfs.ext4 -q -F -b 4096 -d "$W/demo-root" "$W/vda.img"
+		boot demo1 demo1 && boot demo2 demo2
+		grep -a -h '^DEMO|' "$W/demo1.log" "$W/demo2.log" | tr -d '\r' | cut -c7- ;;
 	*) echo "unknown boot $b"; exit 2 ;;
 	esac
 done

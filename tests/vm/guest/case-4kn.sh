@@ -1,6 +1,6 @@
 # A disk with 4096-byte logical sectors.
 case_4kn() {
-	modprobe scsi_debug dev_size_mb=128 sector_size=4096 || { fail "scsi_debug"; return; }
+	modprobe sd_mod && modprobe scsi_debug dev_size_mb=128 sector_size=4096 || { fail "scsi_debug"; return; }
 	wait_for 10 test -b /dev/sda || { fail "no sda"; return; }
 	S=/dev/sda
 	U=$(newuuid)
@@ -19,6 +19,6 @@ case_4kn() {
 	check "logical block 4096" eq "$(cat "/sys/block/$(bdev_of sda)/queue/logical_block_size")" 4096
 	check "stop" stop_backing sda
 	check "rmmod scsi_debug" rmmod scsi_debug
-	check "rmmod" rmmod bcache
+	check "rmmod" unload
 	check "insmod" load_bcache
 }

@@ -20,6 +20,6 @@ case_alias() {
 	check "raw after register" eq "$(rawreg "dev=$V uuid=$U")" EEXIST
 	check "stop" stop_backing vdc
 	dd if=/dev/zero of=$V bs=1M count=1 2>/dev/null
-	check "rmmod" rmmod bcache
+	check "rmmod" unload
 	check "insmod" load_bcache
 }

@@ -56,6 +56,6 @@ case_canary() {
 		fail "no forced-run warning"
 	check "stop" stop_backing vda
 	canary "final stop"
-	check "rmmod" rmmod bcache
+	check "rmmod" unload
 	check "insmod" load_bcache
 }

@@ -5,6 +5,6 @@ case_fuzz() {
 	note "$out"
 	case $out in "fuzz: 10000 lines"*) ;; *) fail "fuzzer: $out"; return ;; esac
 	check "nothing left registered" not_registered vdd
-	check "rmmod" rmmod bcache
+	check "rmmod" unload
 	check "insmod" load_bcache
 }

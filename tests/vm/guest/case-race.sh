@@ -29,6 +29,6 @@ case_race() {
 	done
 	note "200 rounds"
 	check "stop all" stop_all
-	check "rmmod" rmmod bcache
+	check "rmmod" unload
 	check "insmod" load_bcache
 }

@@ -56,6 +56,7 @@ case_refuse() {
 	check "stop" stop_backing vdc
 	usable /dev/vda
 
+	dd if=/dev/zero of=$V bs=1M count=1 2>/dev/null
 	make-bcache -B $V >/dev/null 2>&1 || fail "make-bcache"
 	refused EEXIST "dev=$V uuid=$U"
 	echo $V >/sys/fs/bcache/register || fail "formatted register"
@@ -64,6 +65,6 @@ case_refuse() {
 	usable $V
 
 	mount $V /mnt/v 2>/dev/null && umount /mnt/v
-	check "rmmod" rmmod bcache
+	check "rmmod" unload
 	check "insmod" load_bcache
 }

@@ -42,6 +42,6 @@ case_stale() {
 	check "attached" wait_for 10 test -e /sys/block/vda/bcache/cache
 	check "no stale data under the default state" eq "$(region_sum "/dev/$(bdev_of vda)" 512 16)" "$D2"
 	check "stop all" stop_all
-	check "rmmod" rmmod bcache
+	check "rmmod" unload
 	check "insmod" load_bcache
 }

@@ -70,9 +70,16 @@ head_sum() { dd if="$1" bs=1M count=1 iflag=direct 2>/dev/null | sha256sum | cut
 # sha256 of COUNT 4k blocks at block SKIP
 region_sum() { dd if="$1" bs=4k skip="$2" count="$3" iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1; }
 
+# sysfs entries go before bcache closes the disk: wait for the close itself
+released() { [ "$(vmh excl "/dev/$1")" = OK ]; }
 stop_backing() {
 	[ -e "/sys/block/$1/bcache/stop" ] && echo 1 >"/sys/block/$1/bcache/stop"
-	wait_for 30 not_registered "$1"
+	wait_for 30 not_registered "$1" && wait_for 30 released "$1"
+}
+
+# rmmod once the last device has let go of the module
+unload() {
+	wait_for 30 eq "$(cat /sys/module/bcache/refcnt)" 0 && rmmod bcache
 }
 
 new_cache() { # DEV -> prints the cset uuid, registered
@@ -100,5 +107,6 @@ stop_all() {
 	for s in /sys/fs/bcache/*-*-*-*-*; do
 		[ -e "$s/stop" ] && echo 1 >"$s/stop"
 	done
-	wait_for 30 sh -c '! ls -d /sys/fs/bcache/*-*-*-*-* /sys/block/*/bcache/running >/dev/null 2>&1'
+	wait_for 30 sh -c '! ls -d /sys/fs/bcache/*-*-*-*-* /sys/block/*/bcache/running >/dev/null 2>&1' &&
+		for d in vda vdb vdc vdd; do wait_for 30 released $d || return 1; done
 }
