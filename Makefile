@@ -80,7 +80,16 @@ check-vm: $(BIN)
 	$(MAKE) -C kernel module
 	sh tests/vm/run.sh
 
-check: check-unit check-fuzz lint
+# The harness must fail on a module that writes sector 8 of raw devices.
+check-vm-broken: $(BIN)
+	$(MAKE) -C kernel module VARIANT=broken-canary
+	sh tests/vm/run.sh -e -k kernel/build-broken-canary/bcache.ko canary
+
+demo: $(BIN)
+	$(MAKE) -C kernel module
+	sh tests/vm/run.sh demo
+
+check: check-unit check-fuzz lint check-vm check-vm-broken
 
 bench: $(BIN)
 	sh bench/parse-plan.sh
@@ -98,5 +107,5 @@ clean:
 distclean: clean
 	rm -rf $(BUILD)
 
-.PHONY: all check check-unit check-fuzz check-vm lint fuzz bench install \
-	clean distclean
+.PHONY: all check check-unit check-fuzz check-vm check-vm-broken demo lint fuzz \
+	bench install clean distclean

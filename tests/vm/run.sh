@@ -29,7 +29,7 @@ sh tests/vm/mkinitramfs.sh "$W/initrd.gz" "$KVER" "$KO" bcacheassemble/bcacheass
 
 pass=0
 fail=0
-CMDLINE="console=ttyS0 loglevel=4 panic_on_warn=1 oops=panic panic=-1 hung_task_panic=1 softlockup_panic=1 slub_debug=FZPU"
+CMDLINE="console=ttyS0 loglevel=4 log_buf_len=4M panic_on_warn=1 oops=panic panic=-1 hung_task_panic=1 softlockup_panic=1 slub_debug=FZPU"
 
 disks() {
 	rm -f "$W"/vd?.img
