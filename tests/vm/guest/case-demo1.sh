@@ -16,6 +16,6 @@ case_demo1() {
 	run ls /mnt/d
 	umount /mnt/d
 	run cat /sys/block/bcache0/bcache/state
-	tar -cf - /etc/bcachetab | dd of=/dev/vdd bs=64k conv=sync 2>/dev/null
+	dd if=/etc/bcachetab of=/dev/vdd bs=64k conv=sync 2>/dev/null
 	say "power off; bcachetab travels to the next boot on vdd"
 }

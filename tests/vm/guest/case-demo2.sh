@@ -2,7 +2,7 @@
 say() { echo "DEMO| $*"; }
 run() { say "# $*"; "$@" 2>&1 | sed 's/^/DEMO|   /'; }
 case_demo2() {
-	dd if=/dev/vdd bs=64k count=1 2>/dev/null | tar -xf - -C / 2>/dev/null
+	dd if=/dev/vdd bs=64k count=1 2>/dev/null | tr -d '\0' >/etc/bcachetab
 	say "boot 2: the raw disk is a plain ext4 disk again until bcache claims it"
 	run bcacheassemble --scan
 	check "exit 0" bcacheassemble --scan -q
