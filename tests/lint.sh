@@ -21,6 +21,9 @@ scripts=$(grep -rlE '^#!/bin/(ba)?sh' tests bcacheassemble kernel bench \
 	dracut-module initramfs-tools-hook udev systemd .ci 2>/dev/null)
 # shellcheck disable=SC2086
 run shellcheck shellcheck -S warning $scripts
+# guest scripts: busybox sh, sourced (no #! line)
+run shellcheck-guest shellcheck -s sh -S warning tests/vm/guest/lib.sh \
+	tests/vm/guest/case-*.sh
 run cppcheck cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	--std=c11 --inline-suppr -D_GNU_SOURCE -Ibcacheassemble bcacheassemble
 run example sh -c 'BCACHETAB=bcachetab.example bcacheassemble/bcacheassemble --check'

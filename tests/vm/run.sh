@@ -9,7 +9,7 @@
 #   -e      expect failure (the deliberately broken module)
 #   BOOT    main race reboot (default: all)
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 KO=kernel/build/bcache.ko
 EXPECT_FAIL=0
 while getopts k:e o; do
@@ -20,7 +20,8 @@ while getopts k:e o; do
 	esac
 done
 shift $((OPTIND - 1))
-KVER=${KVER:-$(ls /lib/modules | grep '^6\.1\.' | sort -V | tail -n 1)}
+KVER=${KVER:-$(printf '%s\n' /lib/modules/6.1.* | sort -V | tail -n 1)}
+KVER=${KVER##*/}
 W=${BUILD:-build}/vm
 mkdir -p "$W"
 [ -f "$KO" ] || { echo "missing $KO (make -C kernel module)"; exit 1; }

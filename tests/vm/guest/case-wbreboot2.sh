@@ -2,6 +2,7 @@
 # disk claimed); once the set is back the data reads right and writes back.
 case_wbreboot2() {
 	B=/dev/vda
+	# shellcheck disable=SC2046 # three words on purpose
 	set -- $(dd if=/dev/vdd bs=512 count=1 2>/dev/null | tr -d '\0')
 	U=$1 C=$2 S=$3
 	[ -n "$S" ] || { fail "no notes from boot 1"; return; }

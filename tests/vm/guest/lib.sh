@@ -25,6 +25,7 @@ run_case() {
 	FAILED=""
 	echo "BCTEST-BEGIN $1"
 	dmesg -c >/dev/null
+	# shellcheck disable=SC1090 # the case file is chosen at run time
 	if ! . "/root/case-$1.sh"; then
 		echo "BCTEST-RESULT $1 FAIL cannot load case"
 		return
