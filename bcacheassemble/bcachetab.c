@@ -211,6 +211,19 @@ static int push_error(struct bcachetab *tab, unsigned line, const char *msg)
 	return 0;
 }
 
+static int error_order(const void *pa, const void *pb)
+{
+	const struct bt_error *a = pa, *b = pb;
+
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+/* Report in file order; qsort is not stable, but lines are unique keys. */
+static void sort_errors(struct bcachetab *tab)
+{
+	qsort(tab->errors, tab->n_errors, sizeof(*tab->errors), error_order);
+}
+
 static int push_entry(struct bcachetab *tab, const struct bt_entry *e)
 {
 	if ((tab->n_entries & (tab->n_entries - 1)) == 0) {
@@ -298,50 +311,103 @@ int bcachetab_load(const char *path, struct bcachetab *tab)
 	return bcachetab_parse(text, len, tab);
 }
 
-static int dup_error(struct bcachetab *tab, const struct bt_entry *a,
-		     const struct bt_entry *b, const char *what)
-{
-	char msg[200];
+/* Duplicate detection: sort entry indices by one key, compare neighbours. */
+enum dup_key { DUP_NAME, DUP_DEVICE, DUP_UUID };
 
-	snprintf(msg, sizeof(msg), "%s already used by '%s' on line %u", what,
-		 a->name, a->line);
-	return push_error(tab, b->line, msg);
+struct dup_sort {
+	const struct bt_entry *entries;
+	enum dup_key key;
+};
+
+static int key_cmp(const struct bt_entry *a, const struct bt_entry *b,
+		   enum dup_key key)
+{
+	switch (key) {
+	case DUP_NAME:
+		return strcmp(a->name, b->name);
+	case DUP_DEVICE:
+		return strcmp(a->device, b->device);
+	default:
+		if (a->has_uuid != b->has_uuid)
+			return a->has_uuid ? 1 : -1;
+		return memcmp(a->uuid, b->uuid, 16);
+	}
+}
+
+static __thread struct dup_sort dup_ctx; /* qsort has no context argument */
+
+static int dup_order(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = key_cmp(&dup_ctx.entries[a], &dup_ctx.entries[b], dup_ctx.key);
+
+	/* ties by position, so the first line of a group comes first */
+	return c ? c : (a > b) - (a < b);
+}
+
+/* first[i] = index of the earliest line sharing a key with line i, or i. */
+static void mark_dups(const struct bcachetab *tab, size_t *idx, size_t *first,
+		      const char **what)
+{
+	static const char *const names[] = { "name", "device", "uuid" };
+
+	for (int k = DUP_NAME; k <= DUP_UUID; k++) {
+		dup_ctx = (struct dup_sort){ tab->entries, (enum dup_key)k };
+		for (size_t i = 0; i < tab->n_entries; i++)
+			idx[i] = i;
+		qsort(idx, tab->n_entries, sizeof(*idx), dup_order);
+		/* each run of equal keys starts with its earliest line */
+		for (size_t i = 1, lead = idx[0]; i < tab->n_entries; i++) {
+			size_t cur = idx[i];
+
+			if (key_cmp(&tab->entries[lead], &tab->entries[cur],
+				    (enum dup_key)k) ||
+			    (k == DUP_UUID && !tab->entries[cur].has_uuid)) {
+				lead = cur;
+				continue;
+			}
+			if (first[cur] == cur) {
+				first[cur] = lead;
+				what[cur] = names[k];
+			}
+		}
+	}
 }
 
 /*
- * Later duplicates are dropped from the entries, so that assembly never acts
- * on two lines that claim the same name, disk or identity.
+ * A line that repeats the name, device or uuid of an earlier line is an
+ * error and is dropped, so that assembly never acts on two lines claiming
+ * the same name, disk or identity. O(n log n).
  */
 int bcachetab_check_duplicates(struct bcachetab *tab)
 {
-	size_t out = 0;
+	size_t n = tab->n_entries, out = 0;
+	_cleanup_free_ size_t *idx = calloc(n + 1, sizeof(*idx));
+	_cleanup_free_ size_t *first = calloc(n + 1, sizeof(*first));
+	_cleanup_free_ const char **what = calloc(n + 1, sizeof(*what));
 
-	for (size_t i = 0; i < tab->n_entries; i++) {
-		const struct bt_entry *b = &tab->entries[i];
-		const char *what = NULL;
-		size_t j;
+	if (!idx || !first || !what)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		first[i] = i;
+	mark_dups(tab, idx, first, what);
+	for (size_t i = 0; i < n; i++) {
+		char msg[200];
+		const struct bt_entry *a = &tab->entries[first[i]];
+		int r;
 
-		for (j = 0; j < out && !what; j++) {
-			const struct bt_entry *a = &tab->entries[j];
-
-			if (!strcmp(a->name, b->name))
-				what = "name";
-			else if (!strcmp(a->device, b->device))
-				what = "device";
-			else if (a->has_uuid && b->has_uuid &&
-				 !memcmp(a->uuid, b->uuid, 16))
-				what = "uuid";
-		}
-		if (what) {
-			int r = dup_error(tab, &tab->entries[j - 1], b, what);
-
-			if (r < 0)
-				return r;
+		if (first[i] == i) {
+			tab->entries[out++] = tab->entries[i];
 			continue;
 		}
-		tab->entries[out++] = *b;
+		snprintf(msg, sizeof(msg), "%s already used by '%s' on line %u",
+			 what[i], a->name, a->line);
+		r = push_error(tab, tab->entries[i].line, msg);
+		if (r < 0)
+			return r;
 	}
 	tab->n_entries = out;
+	sort_errors(tab);
 	return 0;
 }
 

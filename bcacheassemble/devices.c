@@ -64,6 +64,7 @@ static int probe_one(struct context *ctx, const char *name,
 		     struct blockdev *d)
 {
 	char rel[256], buf[64];
+	struct stat st;
 	int r;
 
 	memset(d, 0, sizeof(*d));
@@ -77,7 +78,14 @@ static int probe_one(struct context *ctx, const char *name,
 	if (sscanf(buf, "%u:%u", &d->major, &d->minor) != 2)
 		return -EINVAL;
 	(void)read_u64_attr(ctx, name, "size", &d->size);
-	snprintf(d->node, sizeof(d->node), "%s/dev/%s", ctx->devroot, name);
+	if (asprintf(&d->node, "%s/dev/%s", ctx->devroot, name) < 0) {
+		d->node = NULL;
+		return -ENOMEM;
+	}
+	if (stat(d->node, &st) == 0) {
+		d->file_dev = st.st_dev;
+		d->file_ino = st.st_ino;
+	}
 	d->is_bcache = !strncmp(name, "bcache", 6);
 	if (d->is_bcache)
 		return 0; /* never probed: it mirrors a backing device */
@@ -94,7 +102,10 @@ int devtab_update(struct context *ctx, struct devtab *t, const char *name)
 	for (size_t i = 0; i < t->n; i++)
 		if (!strcmp(t->v[i].name, name))
 			slot = &t->v[i];
+	if (slot)
+		free(slot->node);
 	if (r < 0) {
+		free(d.node);
 		if (slot) /* gone: drop it */
 			*slot = t->v[--t->n];
 		return r == -ENOENT ? 0 : r;
@@ -141,6 +152,8 @@ int devtab_scan(struct context *ctx, struct devtab *t)
 
 void devtab_free(struct devtab *t)
 {
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i].node);
 	free(t->v);
 	memset(t, 0, sizeof(*t));
 }
@@ -154,28 +167,28 @@ const struct blockdev *devtab_find_name(const struct devtab *t,
 	return NULL;
 }
 
+/* Symlinks followed once; then device numbers (or inodes) are compared. */
 static const struct blockdev *find_by_path(struct context *ctx,
 					   const struct devtab *t,
 					   const char *spec)
 {
-	char path[PATH_MAX], real[PATH_MAX], other[PATH_MAX];
+	char path[PATH_MAX];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s%s", ctx->devroot, spec);
-	if (stat(path, &st) < 0 || !realpath(path, real))
+	if (snprintf(path, sizeof(path), "%s%s", ctx->devroot, spec) >=
+		    (int)sizeof(path) ||
+	    stat(path, &st) < 0)
 		return NULL;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct blockdev *d = &t->v[i];
 
 		if (d->is_bcache)
 			continue;
-		if (S_ISBLK(st.st_mode)) {
-			if (major(st.st_rdev) == d->major &&
-			    minor(st.st_rdev) == d->minor)
-				return d;
-		} else if (realpath(d->node, other) && !strcmp(real, other)) {
+		if (S_ISBLK(st.st_mode) ?
+			    major(st.st_rdev) == d->major &&
+				    minor(st.st_rdev) == d->minor :
+			    st.st_dev == d->file_dev && st.st_ino == d->file_ino)
 			return d;
-		}
 	}
 	return NULL;
 }

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "context.h"
 #include "superblock.h"
@@ -11,7 +12,9 @@
 /* What assembly knows about one block device. */
 struct blockdev {
 	char name[64];        /* kernel name: "vdb", "sda1" */
-	char node[PATH_MAX];  /* device node, under ctx->devroot */
+	char *node;           /* device node, under ctx->devroot */
+	dev_t file_dev;       /* identity of the node file (for image files */
+	ino_t file_ino;       /* standing in for devices in tests) */
 	unsigned major, minor;
 	uint64_t size;        /* 512-byte sectors */
 	bool is_bcache;       /* a bcacheN device itself */
