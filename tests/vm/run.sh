@@ -32,11 +32,12 @@ pass=0
 fail=0
 CMDLINE="console=ttyS0 loglevel=4 log_buf_len=4M panic_on_warn=1 oops=panic panic=-1 hung_task_panic=1 softlockup_panic=1 slub_debug=FZPU"
 
-disks() {
+disks() { # [vda vdb vdc vdd sizes]
 	rm -f "$W"/vd?.img
-	truncate -s 256M "$W/vda.img"
-	truncate -s 128M "$W/vdb.img" "$W/vdc.img"
-	truncate -s 64M "$W/vdd.img"
+	truncate -s "${1:-256M}" "$W/vda.img"
+	truncate -s "${2:-128M}" "$W/vdb.img"
+	truncate -s "${3:-128M}" "$W/vdc.img"
+	truncate -s "${4:-64M}" "$W/vdd.img"
 }
 
 # boot NAME CASES
@@ -69,6 +70,7 @@ for b in $boots; do
 	case $b in
 	main) disks; boot main canary,refuse,alias,uevent,stale,4kn,tool ;;
 	canary) disks; boot canary canary ;;
+	bench) disks 640M 1G 640M 640M; boot bench bench ;;
 	race) disks; boot race race,fuzz ;;
 	reboot) disks; boot reboot1 wbreboot1 && boot reboot2 wbreboot2 ;;
 	demo)

@@ -5,6 +5,7 @@ case_uevent() {
 	U=$(newuuid)
 	uevent-log >/tmp/ev &
 	pid=$!
+	wait_for 10 grep -q READY /tmp/ev || { fail "listener did not start"; return; }
 	check "register" eq "$(rawreg "dev=$V uuid=$U label=ev1")" OK
 	wait_for 10 grep -q "CACHED_UUID=$U" /tmp/ev || fail "no CACHED_UUID=$U event"
 	kill $pid

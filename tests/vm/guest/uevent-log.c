@@ -15,6 +15,7 @@ int main(void)
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("READY\n"); /* bound: events from now on are seen */
 	for (;;) {
 		ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
 
