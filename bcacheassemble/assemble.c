@@ -371,7 +371,7 @@ void assembly_free(struct assembly *a)
 	a->n = 0;
 }
 
-int assembly_add(struct assembly *a, const struct bt_entry *e)
+int assembly_add(struct assembly *a, const struct bt_entry *e, bool no_wait)
 {
 	struct volume *p = realloc(a->vols, (a->n + 1) * sizeof(*p));
 
@@ -380,6 +380,7 @@ int assembly_add(struct assembly *a, const struct bt_entry *e)
 	a->vols = p;
 	memset(&p[a->n], 0, sizeof(*p));
 	p[a->n].e = e;
+	p[a->n].no_wait = no_wait;
 	a->n++;
 	return 0;
 }
@@ -394,6 +395,8 @@ static void set_deadlines(struct assembly *a)
 						 a->default_timeout;
 		unsigned w = v->e->has_wait ? v->e->wait : a->default_wait;
 
+		if (v->no_wait)
+			t = w = 0;
 		v->dev_deadline = start + (int64_t)t * 1000;
 		v->cset_deadline = start + (int64_t)w * 1000;
 	}
@@ -425,10 +428,15 @@ static void expire(struct assembly *a)
 	for (size_t i = 0; i < a->n; i++) {
 		struct volume *v = &a->vols[i];
 
-		if (v->status == VOL_PENDING)
+		if (v->status == VOL_PENDING && v->no_wait)
+			snprintf(v->why, sizeof(v->why),
+				 "device %.200s not present yet; not waited for here",
+				 v->e->device);
+		else if (v->status == VOL_PENDING)
 			set_why(v, VOL_FAILED, -ETIMEDOUT,
 				"device %s did not appear within %u s",
 				v->e->device,
+				v->no_wait	   ? 0 :
 				v->e->has_timeout ? v->e->timeout :
 						    a->default_timeout);
 	}
@@ -479,7 +487,7 @@ int assembly_exit_code(const struct assembly *a)
 	for (size_t i = 0; i < a->n; i++) {
 		const struct volume *v = &a->vols[i];
 
-		if (v->e->nofail)
+		if (v->e->nofail || (v->no_wait && v->status != VOL_FAILED))
 			continue;
 		if (v->status == VOL_FAILED || v->status == VOL_PENDING)
 			failed = true;

@@ -22,6 +22,7 @@ struct volume {
 	char dev[64];       /* kernel name of the backing device */
 	bool registered;    /* registered by this run */
 	bool reported;      /* final state already reported */
+	bool no_wait;       /* registered if present, never waited for */
 	int64_t dev_deadline, cset_deadline;
 };
 
@@ -45,7 +46,9 @@ enum {
 
 int assembly_init(struct assembly *a, struct context *ctx) _must_check_;
 void assembly_free(struct assembly *a);
-int assembly_add(struct assembly *a, const struct bt_entry *e) _must_check_;
+/* no_wait: take the volume if its device is there, but do not wait. */
+int assembly_add(struct assembly *a, const struct bt_entry *e, bool no_wait)
+	_must_check_;
 /* Run until every volume is final or its deadline passed. */
 int assembly_run(struct assembly *a) _must_check_;
 /* One pass over the volumes, no waiting (udev --incremental). */

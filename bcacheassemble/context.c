@@ -12,6 +12,7 @@ void context_init(struct context *ctx)
 	ctx->devroot = "";
 	ctx->statedir = "/var/lib/bcacheassemble";
 	ctx->rundir = "/run/bcacheassemble";
+	ctx->cmdline = "/proc/cmdline";
 	ctx->load_module = true;
 }
 
@@ -31,6 +32,7 @@ void context_from_env(struct context *ctx)
 	override(&ctx->statedir, "BCACHEASSEMBLE_STATEDIR");
 	override(&ctx->rundir, "BCACHEASSEMBLE_RUNDIR");
 	override(&ctx->uevent_sock, "BCACHEASSEMBLE_UEVENT_SOCKET");
+	override(&ctx->cmdline, "BCACHEASSEMBLE_CMDLINE");
 	if (getenv("BCACHEASSEMBLE_NO_KMOD"))
 		ctx->load_module = false;
 }

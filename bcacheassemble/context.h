@@ -22,6 +22,7 @@ struct context {
 	const char *statedir;   /* persistent state, /var/lib/bcacheassemble */
 	const char *rundir;     /* volatile state, /run/bcacheassemble */
 	const char *uevent_sock; /* AF_UNIX datagram path replacing netlink */
+	const char *cmdline;    /* kernel command line, /proc/cmdline */
 	bool load_module;       /* may load bcache with libkmod */
 	sysfs_write_hook write_hook;
 	void *hook_data;

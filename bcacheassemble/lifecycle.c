@@ -495,6 +495,14 @@ int do_run(struct context *ctx, const struct lifecycle_args *a)
 	}
 	uuid_to_text(t.e->has_cset ? t.e->cset : t.d->sb.set_uuid, u);
 	if (may_be_dirty(ctx, &t)) {
+		if (a->last_resort) {
+			log_warn("%s: still waiting for cache set %s: it may hold "
+				 "dirty data of this volume, so only the set or "
+				 "--run --force starts it",
+				 a->name, u);
+			rc = EXIT_HELD;
+			goto out;
+		}
 		if (!a->force) {
 			log_err("%s: refusing to run without cache set %s: it "
 				"may hold dirty data of this volume, and running "
@@ -533,6 +541,18 @@ int do_run(struct context *ctx, const struct lifecycle_args *a)
 out:
 	target_free(&t);
 	return rc;
+}
+
+bool volume_held(struct context *ctx, const char *name)
+{
+	struct target t;
+	bool held = false;
+
+	if (target_load(ctx, name, &t, false) == EXIT_OK && t.d)
+		held = backing_registered(ctx, t.d->name) &&
+		       !backing_running(ctx, t.d->name);
+	target_free(&t);
+	return held;
 }
 
 int do_stop(struct context *ctx, const struct lifecycle_args *a)

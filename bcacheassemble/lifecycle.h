@@ -18,6 +18,8 @@ struct lifecycle_args {
 	const char *options;    /* --create: extra bcachetab options */
 	const char *value;      /* --set-mode, --set-label */
 	bool force;
+	bool last_resort;       /* --run from a last-resort timer: a volume
+				 * that may hold dirty data is left waiting */
 	unsigned timeout;       /* seconds to wait for drain/attach */
 };
 
@@ -28,6 +30,8 @@ int do_set_mode(struct context *ctx, const struct lifecycle_args *args);
 int do_set_label(struct context *ctx, const struct lifecycle_args *args);
 int do_run(struct context *ctx, const struct lifecycle_args *args);
 int do_stop(struct context *ctx, const struct lifecycle_args *args);
+/* Is the volume registered and held back (not running)? */
+bool volume_held(struct context *ctx, const char *name);
 
 /* Wait (bounded) until the backing device's sysfs state reads want. */
 int wait_state(struct context *ctx, const char *dev, const char *want,

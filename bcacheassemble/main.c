@@ -16,6 +16,7 @@
 
 #include "assemble.h"
 #include "bcachetab.h"
+#include "cmdline.h"
 #include "context.h"
 #include "kmodload.h"
 #include "lifecycle.h"
@@ -32,7 +33,7 @@
 enum mode {
 	M_NONE, M_SCAN, M_NAMES, M_INCREMENTAL, M_EXPORT, M_RUN, M_STOP,
 	M_DETAIL, M_EXAMINE, M_CHECK, M_CREATE, M_ATTACH, M_DETACH,
-	M_SET_MODE, M_SET_LABEL,
+	M_SET_MODE, M_SET_LABEL, M_LAST_RESORT,
 };
 
 struct cli {
@@ -42,6 +43,7 @@ struct cli {
 	const char *cset, *options;
 	char **args;
 	int nargs;
+	struct kcmdline kcmd; /* with --initrd */
 };
 
 static void usage(FILE *out)
@@ -53,6 +55,7 @@ static void usage(FILE *out)
 	      "  bcacheassemble --export DEV              KEY=VALUE lines for udev\n"
 	      "  bcacheassemble --run NAME [--force]      start a volume without its cache set\n"
 	      "  bcacheassemble --stop NAME [--force]     stop a volume (waits for writeback)\n"
+	      "  bcacheassemble --last-resort [NAME...]   start held volumes that cannot hold dirty data\n"
 	      "  bcacheassemble --detail [NAME...]        state of volumes, from sysfs\n"
 	      "  bcacheassemble --detail --scan           bcachetab lines for what is registered\n"
 	      "  bcacheassemble --examine DEV...          print a bcache superblock\n"
@@ -67,7 +70,9 @@ static void usage(FILE *out)
 	      "  -c, --config FILE    bcachetab to use (default /etc/bcachetab)\n"
 	      "  -t, --timeout SEC    wait this long for devices (default: timeout= or 30)\n"
 	      "  -w, --wait SEC       wait this long for cache sets (default: wait= or 30)\n"
-	      "      --initrd         only volumes marked 'initrd'; also log to /dev/kmsg\n"
+	      "      --initrd         in the initramfs: wait only for 'initrd' volumes, obey\n"
+	      "                       rd.bcache=0, rd.bcache.name=, rd.bcache.timeout=,\n"
+	      "                       rd.bcache.conf=0; also log to /dev/kmsg\n"
 	      "  -f, --force          allow --run/--stop to give up dirty data\n"
 	      "      --sysfs DIR, --devroot DIR, --statedir DIR, --rundir DIR\n"
 	      "                       redirect system paths (tests)\n"
@@ -102,7 +107,7 @@ static int parse_seconds(const char *s, int *out)
 
 enum { O_SYSFS = 256, O_DEVROOT, O_STATEDIR, O_RUNDIR, O_INITRD, O_CREATE,
        O_ATTACH, O_DETACH, O_SET_MODE, O_SET_LABEL, O_OPTIONS, O_CSET,
-       O_CHECK, O_EXPORT };
+       O_CHECK, O_EXPORT, O_LAST_RESORT };
 
 static const struct option longopts[] = {
 	{ "scan", no_argument, NULL, 's' },
@@ -118,6 +123,7 @@ static const struct option longopts[] = {
 	{ "detach", no_argument, NULL, O_DETACH },
 	{ "set-mode", no_argument, NULL, O_SET_MODE },
 	{ "set-label", no_argument, NULL, O_SET_LABEL },
+	{ "last-resort", no_argument, NULL, O_LAST_RESORT },
 	{ "cache-set", required_argument, NULL, O_CSET },
 	{ "options", required_argument, NULL, O_OPTIONS },
 	{ "config", required_argument, NULL, 'c' },
@@ -143,7 +149,7 @@ static int mode_for(int opt, enum mode *m)
 		{ 'D', M_DETAIL }, { 'E', M_EXAMINE }, { O_CHECK, M_CHECK },
 		{ O_CREATE, M_CREATE }, { O_ATTACH, M_ATTACH },
 		{ O_DETACH, M_DETACH }, { O_SET_MODE, M_SET_MODE },
-		{ O_SET_LABEL, M_SET_LABEL },
+		{ O_SET_LABEL, M_SET_LABEL }, { O_LAST_RESORT, M_LAST_RESORT },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
@@ -257,6 +263,11 @@ static void report_volume(struct context *ctx, struct volume *v)
 		log_warn("%s: %s", v->e->name, v->why);
 		break;
 	case VOL_PENDING:
+		if (v->no_wait) {
+			log_info("%s: %s", v->e->name, v->why);
+			break;
+		}
+		/* fall through */
 	case VOL_FAILED:
 		if (v->e->nofail)
 			log_warn("%s:%u: %s: %s (nofail)", ctx->config,
@@ -268,17 +279,32 @@ static void report_volume(struct context *ctx, struct volume *v)
 	}
 }
 
+static bool named(const struct cli *c, const struct bt_entry *e)
+{
+	for (int i = 0; i < c->nargs; i++)
+		if (!strcmp(c->args[i], e->name))
+			return true;
+	return false;
+}
+
+/*
+ * Which entries a run takes. In the initramfs every entry is registered if
+ * its disk is there (a registered raw disk is claimed, so nothing mounts it
+ * behind bcache's back), but only 'initrd' entries are waited for; with
+ * rd.bcache.name= only the named ones are taken.
+ */
 static bool selected(const struct cli *c, const struct bt_entry *e)
 {
-	if (c->mode == M_NAMES) {
-		for (int i = 0; i < c->nargs; i++)
-			if (!strcmp(c->args[i], e->name))
-				return true;
-		return false;
-	}
-	if (c->initrd && !e->initrd)
-		return false;
+	if (c->mode == M_NAMES || (c->mode == M_LAST_RESORT && c->nargs))
+		return named(c, e);
+	if (c->initrd && c->kcmd.n_names)
+		return kcmdline_wants(&c->kcmd, e->name);
 	return !e->noauto;
+}
+
+static bool waited_for(const struct cli *c, const struct bt_entry *e)
+{
+	return !c->initrd || e->initrd || c->kcmd.n_names;
 }
 
 static int check_names(const struct cli *c, const struct bcachetab *tab,
@@ -330,7 +356,8 @@ static int do_assemble(struct context *ctx, const struct cli *c)
 		a.default_wait = (unsigned)c->wait;
 	for (size_t i = 0; i < tab.n_entries; i++)
 		if (selected(c, &tab.entries[i]) &&
-		    assembly_add(&a, &tab.entries[i]) < 0)
+		    assembly_add(&a, &tab.entries[i],
+				 !waited_for(c, &tab.entries[i])) < 0)
 			return EXIT_FAILED;
 	r = assembly_run(&a);
 	if (r < 0)
@@ -374,7 +401,7 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 				  !(b && d->sb_status == 0 &&
 				    !memcmp(d->sb.set_uuid, b->sb.set_uuid, 16))))
 			continue;
-		if (assembly_add(&a, e) < 0)
+		if (assembly_add(&a, e, true) < 0)
 			break;
 	}
 	if (a.n && ensure_module(ctx) == 0) {
@@ -496,6 +523,61 @@ static int do_lifecycle(struct context *ctx, const struct cli *c)
 	}
 }
 
+/* The rd.bcache* options; returns an exit code to stop, or -1 to go on. */
+static int initrd_setup(struct context *ctx, struct cli *c)
+{
+	int r = kcmdline_read(ctx->cmdline, &c->kcmd);
+
+	if (r == -EINVAL)
+		log_warn("a bad rd.bcache option on the kernel command line was "
+			 "ignored (see bcacheassemble(8))");
+	if (c->kcmd.disabled) {
+		log_notice("disabled by rd.bcache=0");
+		return EXIT_OK;
+	}
+	if (c->kcmd.no_conf && (c->mode == M_SCAN || c->mode == M_NAMES)) {
+		log_notice("rd.bcache.conf=0: bcachetab ignored, nothing to "
+			   "assemble");
+		return EXIT_OK;
+	}
+	if (c->kcmd.timeout >= 0) {
+		if (c->timeout < 0)
+			c->timeout = c->kcmd.timeout;
+		if (c->wait < 0)
+			c->wait = c->kcmd.timeout;
+	}
+	return -1;
+}
+
+/*
+ * Last resort (a timer after boot, or the initramfs giving up on waiting):
+ * start held volumes without their cache set, except those that may hold
+ * dirty data, which keep waiting.
+ */
+static int do_last_resort(struct context *ctx, const struct cli *c)
+{
+	struct bcachetab tab;
+	int rc = load_config(ctx, &tab, false);
+
+	if (rc == EXIT_CONFIG && !tab.entries)
+		return rc;
+	rc = EXIT_OK;
+	for (size_t i = 0; i < tab.n_entries; i++) {
+		const struct bt_entry *e = &tab.entries[i];
+		struct lifecycle_args a = { .name = e->name, .last_resort = true,
+					    .timeout = 30 };
+		int r;
+
+		if (!selected(c, e) || !volume_held(ctx, e->name))
+			continue;
+		r = do_run(ctx, &a);
+		if (r > rc)
+			rc = r;
+	}
+	bcachetab_free(&tab);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct context ctx;
@@ -508,9 +590,15 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &c, &ctx);
 	if (rc >= 0)
 		return rc;
-	if (c.initrd)
+	if (c.initrd) {
 		log_open_kmsg();
+		rc = initrd_setup(&ctx, &c);
+		if (rc >= 0)
+			return rc;
+	}
 	switch (c.mode) {
+	case M_LAST_RESORT:
+		return do_last_resort(&ctx, &c);
 	case M_SCAN:
 	case M_NAMES:
 		return do_assemble(&ctx, &c);

@@ -2,6 +2,8 @@
 #include "report.h"
 
 #include <inttypes.h>
+#include <limits.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "assemble.h"
@@ -222,16 +224,45 @@ int report_detail_scan(FILE *out, struct context *ctx,
 	return EXIT_OK;
 }
 
+/* bcacheN/bcache links to BACKING/bcache: the backing device's name. */
+static const char *backing_of(struct context *ctx, const char *bdev, char *buf,
+			      size_t len)
+{
+	char rel[128], path[PATH_MAX], target[PATH_MAX];
+	char *slash;
+	ssize_t n;
+
+	snprintf(rel, sizeof(rel), "class/block/%s/bcache", bdev);
+	if (sysfs_path(ctx, rel, path, sizeof(path)) < 0)
+		return NULL;
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return NULL;
+	target[n] = 0;
+	slash = strrchr(target, '/'); /* ".../vda/bcache" */
+	if (!slash)
+		return NULL;
+	*slash = 0;
+	slash = strrchr(target, '/');
+	slash = slash ? slash + 1 : target;
+	if (strlen(slash) >= len)
+		return NULL;
+	strcpy(buf, slash);
+	return buf;
+}
+
 int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
 		  const struct devtab *devs, const char *devname)
 {
 	const char *base = strrchr(devname, '/');
 	const struct blockdev *d;
 	const struct bt_entry *e;
-	char u[UUID_STR_LEN];
+	char u[UUID_STR_LEN], backing[64];
 
 	base = base ? base + 1 : devname;
-	d = devtab_find_name(devs, base);
+	if (!strncmp(base, "bcache", 6))
+		base = backing_of(ctx, base, backing, sizeof(backing));
+	d = base ? devtab_find_name(devs, base) : NULL;
 	if (!d)
 		return EXIT_FAILED;
 	e = entry_for(ctx, tab, devs, d);

@@ -145,5 +145,33 @@ expect incremental 0 "already running" -- "$BIN" --incremental /dev/vdc
 expect run-running 0 "already running" -- "$BIN" --run raw1
 expect stop-unknown 2 "nope: no such volume" -- "$BIN" --stop nope
 
+# --initrd and the kernel command line
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+disk vdd 254:48 "$FIX/ext4.img"
+tab "root /dev/vdc - raw,uuid=$U1,initrd" \
+    "data /dev/vdd - raw,uuid=6b1561e6-55b1-44ab-84ad-9c2164d17ac1" \
+    "later /dev/vdz - raw,uuid=6b1561e6-55b1-44ab-84ad-9c2164d17ac2"
+export BCACHEASSEMBLE_CMDLINE="$T/cmdline"
+echo "quiet rd.bcache=0 root=UUID=x" >"$T/cmdline"
+expect rd-off 0 "disabled by rd.bcache=0" -- "$BIN" --initrd --scan -t 0
+if [ ! -s "$T/root/sys/fs/bcache/register_raw" ]; then ok; else bad "rd.bcache=0 registered"; fi
+echo "rd.bcache.conf=0" >"$T/cmdline"
+expect rd-noconf 0 "bcachetab ignored" -- "$BIN" --initrd --scan -t 0
+echo "rd.bcache.name=data rd.bcache.timeout=0" >"$T/cmdline"
+"$BIN" --initrd --scan >/dev/null 2>&1
+if grep -q "uuid=6b1561e6-55b1-44ab-84ad-9c2164d17ac1" "$T/root/sys/fs/bcache/register_raw" &&
+	! grep -q "uuid=$U1" "$T/root/sys/fs/bcache/register_raw"; then ok; else
+	bad "rd.bcache.name=data took '$(cat "$T/root/sys/fs/bcache/register_raw")'"; fi
+echo "rd.bcache.timeout=x" >"$T/cmdline"
+expect rd-bad 1 "bad rd.bcache option" -- "$BIN" --initrd --scan -t 0
+# without names: every present disk is registered, only initrd ones waited
+# for; a missing non-initrd disk is not a failure
+echo "root=UUID=11111111-2222-3333-4444-555555555555" >"$T/cmdline"
+: >"$T/root/sys/fs/bcache/register_raw"
+"$BIN" --initrd --scan -t 0 >"$T/out" 2>&1
+if grep -q "gone\|later: device" "$T/out"; then bad "missing non-initrd disk reported: $(cat "$T/out")"; else ok; fi
+unset BCACHEASSEMBLE_CMDLINE
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

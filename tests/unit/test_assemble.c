@@ -67,7 +67,7 @@ static void assemble_text(struct fk *fk, const char *text, struct run *r,
 	r->a.default_timeout = timeout;
 	r->a.default_wait = timeout;
 	for (size_t i = 0; i < r->tab.n_entries; i++)
-		CHECK_INT(assembly_add(&r->a, &r->tab.entries[i]), 0);
+		CHECK_INT(assembly_add(&r->a, &r->tab.entries[i], false), 0);
 	CHECK_INT(assembly_run(&r->a), 0);
 	r->exit = assembly_exit_code(&r->a);
 }
@@ -646,7 +646,43 @@ static void create_volume(void)
 	fk_cleanup(&fk);
 }
 
-TEST_MAIN(T(formatted_with_cache), T(formatted_dirty_cache_late),
+/* A last-resort run starts held writethrough volumes, never writeback. */
+static void last_resort(void)
+{
+	struct fk fk;
+	struct run r;
+	struct lifecycle_args a = { .last_resort = true, .timeout = 0 };
+	char text[400];
+	uint8_t u1[16], u2[16];
+
+	uuid_from_text(U1, u1);
+	uuid_from_text(U2, u2);
+	fk_init(&fk);
+	fk_add_disk(&fk, "vdb", 254, 16, 32768, fixture("ext4.img"));
+	fk_add_disk(&fk, "vdd", 254, 48, 32768, fixture("ext4.img"));
+	snprintf(text, sizeof(text),
+		 "wt /dev/vdb %s raw,uuid=" U1 ",nofail\n"
+		 "wb /dev/vdd %s raw,uuid=" U2 ",mode=writeback\n",
+		 cset_text, cset_text);
+	write_tab(&fk, text);
+	assemble_text(&fk, text, &r, 0);
+	CHECK_INT(r.a.vols[0].status, VOL_HELD);
+	CHECK_INT(r.a.vols[1].status, VOL_HELD);
+	CHECK(volume_held(&fk.ctx, "wt") && volume_held(&fk.ctx, "wb"));
+	a.name = "wb";
+	CHECK_INT(do_run(&fk.ctx, &a), EXIT_HELD);
+	CHECK_INT(fk_find_write(&fk, "vdd/bcache/running"), -1);
+	CHECK(!state_is_stale(&fk.ctx, u2));
+	a.name = "wt";
+	CHECK_INT(do_run(&fk.ctx, &a), EXIT_OK);
+	CHECK(fk_find_write(&fk, "vdb/bcache/running") >= 0);
+	CHECK(state_is_stale(&fk.ctx, u1));
+	CHECK(!volume_held(&fk.ctx, "wt"));
+	run_free(&r);
+	fk_cleanup(&fk);
+}
+
+TEST_MAIN(T(formatted_with_cache), T(last_resort), T(formatted_dirty_cache_late),
 	  T(raw_states), T(raw_line_fields), T(stale_mark_cycle),
 	  T(repeated_boots_bounded), T(forced_run), T(forced_run_handoff),
 	  T(stop_with_dirty_data), T(injected_errors), T(identity_checks),

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "bcachetab.h"
+#include "cmdline.h"
 #include "context.h"
 #include "rawline.h"
 #include "state.h"
@@ -152,4 +153,32 @@ static void raw_lines(void)
 	CHECK_INT(rawline_format(&e, 8, 16, 0, line, sizeof(line)), -EINVAL);
 }
 
-TEST_MAIN(T(edits), T(owner), T(stale_marks), T(raw_lines))
+static void kernel_cmdline(void)
+{
+	struct kcmdline k;
+
+	CHECK_INT(kcmdline_parse("BOOT_IMAGE=/vmlinuz root=UUID=x quiet\n", &k), 0);
+	CHECK(!k.disabled && !k.no_conf);
+	CHECK_INT(k.timeout, -1);
+	CHECK_INT(k.n_names, 0);
+	CHECK_INT(kcmdline_parse("rd.bcache=0", &k), 0);
+	CHECK(k.disabled);
+	CHECK_INT(kcmdline_parse("rd.bcache=1 rd.bcache.conf=0", &k), 0);
+	CHECK(!k.disabled && k.no_conf);
+	CHECK_INT(kcmdline_parse("rd.bcache.name=a  rd.bcache.name=b\t"
+				 "rd.bcache.timeout=7", &k), 0);
+	CHECK_INT(k.n_names, 2);
+	CHECK(kcmdline_wants(&k, "a") && kcmdline_wants(&k, "b") &&
+	      !kcmdline_wants(&k, "c"));
+	CHECK_INT(k.timeout, 7);
+	CHECK_INT(kcmdline_parse("rd.bcache.timeout=x rd.bcache.name=ok", &k),
+		  -EINVAL);
+	CHECK_INT(k.timeout, -1);
+	CHECK(kcmdline_wants(&k, "ok")); /* the rest still counts */
+	CHECK_INT(kcmdline_parse("rd.bcache.name=", &k), -EINVAL);
+	CHECK_INT(kcmdline_read("/nonexistent", &k), -ENOENT);
+	CHECK(!k.disabled);
+}
+
+TEST_MAIN(T(edits), T(owner), T(stale_marks), T(raw_lines),
+	  T(kernel_cmdline))

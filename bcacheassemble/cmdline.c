@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "cmdline.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int take_word(const char *w, struct kcmdline *k)
+{
+	if (!strcmp(w, "rd.bcache=0"))
+		k->disabled = true;
+	else if (!strcmp(w, "rd.bcache.conf=0"))
+		k->no_conf = true;
+	else if (!strncmp(w, "rd.bcache.timeout=", 18)) {
+		char *end;
+		long v = strtol(w + 18, &end, 10);
+
+		if (*end || v < 0 || v > 86400 || end == w + 18)
+			return -EINVAL;
+		k->timeout = (int)v;
+	} else if (!strncmp(w, "rd.bcache.name=", 15)) {
+		if (k->n_names == KCMD_NAMES_MAX || strlen(w + 15) > 32 ||
+		    !w[15])
+			return -EINVAL;
+		strcpy(k->names[k->n_names++], w + 15);
+	}
+	return 0;
+}
+
+int kcmdline_parse(const char *text, struct kcmdline *k)
+{
+	char word[256];
+	int ret = 0;
+
+	memset(k, 0, sizeof(*k));
+	k->timeout = -1;
+	while (*text) {
+		size_t n = strcspn(text, " \t\n");
+
+		if (n && n < sizeof(word)) {
+			memcpy(word, text, n);
+			word[n] = 0;
+			if (take_word(word, k) < 0)
+				ret = -EINVAL; /* keep going: the rest still counts */
+		}
+		text += n;
+		text += strspn(text, " \t\n");
+	}
+	return ret;
+}
+
+int kcmdline_read(const char *path, struct kcmdline *k)
+{
+	char buf[4096];
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	memset(k, 0, sizeof(*k));
+	k->timeout = -1;
+	if (fd < 0)
+		return negerrno();
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return negerrno();
+	buf[n] = 0;
+	return kcmdline_parse(buf, k);
+}
+
+bool kcmdline_wants(const struct kcmdline *k, const char *name)
+{
+	for (size_t i = 0; i < k->n_names; i++)
+		if (!strcmp(k->names[i], name))
+			return true;
+	return false;
+}

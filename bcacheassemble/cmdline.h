@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "macro.h"
+
+#define KCMD_NAMES_MAX 16
+
+/* The rd.bcache* options of the kernel command line (bcacheassemble(8)). */
+struct kcmdline {
+	bool disabled;      /* rd.bcache=0 */
+	bool no_conf;       /* rd.bcache.conf=0 */
+	int timeout;        /* rd.bcache.timeout=, -1 if absent */
+	char names[KCMD_NAMES_MAX][33]; /* rd.bcache.name=, repeatable */
+	size_t n_names;
+};
+
+/* Unknown words are ignored: the line belongs to the whole system. */
+int kcmdline_parse(const char *text, struct kcmdline *k) _must_check_;
+int kcmdline_read(const char *path, struct kcmdline *k) _must_check_;
+bool kcmdline_wants(const struct kcmdline *k, const char *name);
