@@ -12,6 +12,10 @@ PREFIX     ?= /usr
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 DOCDIR     ?= $(PREFIX)/share/doc/bcacheassemble
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+DRACUTDIR  ?= $(PREFIX)/lib/dracut/modules.d/90bcacheassemble
+ITDIR      ?= $(PREFIX)/share/initramfs-tools
 CC         ?= gcc
 CLANG      ?= clang
 VERSION    := 0.1
@@ -94,11 +98,28 @@ check: check-unit check-fuzz lint check-vm check-vm-broken
 bench: $(BIN)
 	sh bench/parse-plan.sh
 
+SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@UDEVRULESDIR@|$(UDEVRULESDIR)|g'
+
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/bcacheassemble
 	install -D -m 0644 man/bcacheassemble.8 $(DESTDIR)$(MANDIR)/man8/bcacheassemble.8
 	install -D -m 0644 man/bcachetab.5 $(DESTDIR)$(MANDIR)/man5/bcachetab.5
 	install -D -m 0644 bcachetab.example $(DESTDIR)$(DOCDIR)/bcachetab.example
+	install -d $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
+		$(DESTDIR)$(DRACUTDIR) $(DESTDIR)$(ITDIR)/hooks \
+		$(DESTDIR)$(ITDIR)/scripts/local-top $(DESTDIR)$(ITDIR)/scripts/local-block
+	$(SUBST) udev/61-bcacheassemble.rules.in >$(DESTDIR)$(UDEVRULESDIR)/61-bcacheassemble.rules
+	$(SUBST) systemd/bcacheassemble.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble.service
+	$(SUBST) systemd/bcacheassemble-last-resort.service.in \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble-last-resort.service
+	install -m 0644 systemd/bcacheassemble-last-resort.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+	for f in dracut-module/90bcacheassemble/*; do \
+		$(SUBST) $$f >$(DESTDIR)$(DRACUTDIR)/$${f##*/}; done
+	chmod 0755 $(DESTDIR)$(DRACUTDIR)/*
+	for f in hooks/bcacheassemble scripts/local-top/bcacheassemble \
+		scripts/local-block/bcacheassemble; do \
+		$(SUBST) initramfs-tools-hook/$$f >$(DESTDIR)$(ITDIR)/$$f; \
+		chmod 0755 $(DESTDIR)$(ITDIR)/$$f; done
 
 clean:
 	rm -rf $(BUILD)/test $(BUILD)/fuzz $(BIN)

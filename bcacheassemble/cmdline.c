@@ -3,7 +3,9 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int take_word(const char *w, struct kcmdline *k)
 {
@@ -71,5 +73,19 @@ bool kcmdline_wants(const struct kcmdline *k, const char *name)
 	for (size_t i = 0; i < k->n_names; i++)
 		if (!strcmp(k->names[i], name))
 			return true;
+	return false;
+}
+
+bool in_initramfs(const char *root)
+{
+	static const char *const marks[] = { "/etc/initrd-release",
+					     "/scripts/functions" };
+	char path[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(marks); i++) {
+		snprintf(path, sizeof(path), "%s%s", root, marks[i]);
+		if (access(path, F_OK) == 0)
+			return true;
+	}
 	return false;
 }

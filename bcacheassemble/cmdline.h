@@ -21,3 +21,5 @@ struct kcmdline {
 int kcmdline_parse(const char *text, struct kcmdline *k) _must_check_;
 int kcmdline_read(const char *path, struct kcmdline *k) _must_check_;
 bool kcmdline_wants(const struct kcmdline *k, const char *name);
+/* Running in an initramfs (dracut or initramfs-tools)? */
+bool in_initramfs(const char *root);

@@ -13,6 +13,7 @@ void context_init(struct context *ctx)
 	ctx->statedir = "/var/lib/bcacheassemble";
 	ctx->rundir = "/run/bcacheassemble";
 	ctx->cmdline = "/proc/cmdline";
+	ctx->fsroot = "";
 	ctx->load_module = true;
 }
 
@@ -33,6 +34,7 @@ void context_from_env(struct context *ctx)
 	override(&ctx->rundir, "BCACHEASSEMBLE_RUNDIR");
 	override(&ctx->uevent_sock, "BCACHEASSEMBLE_UEVENT_SOCKET");
 	override(&ctx->cmdline, "BCACHEASSEMBLE_CMDLINE");
+	override(&ctx->fsroot, "BCACHEASSEMBLE_FSROOT");
 	if (getenv("BCACHEASSEMBLE_NO_KMOD"))
 		ctx->load_module = false;
 }

@@ -23,6 +23,7 @@ struct context {
 	const char *rundir;     /* volatile state, /run/bcacheassemble */
 	const char *uevent_sock; /* AF_UNIX datagram path replacing netlink */
 	const char *cmdline;    /* kernel command line, /proc/cmdline */
+	const char *fsroot;     /* prefix for initramfs detection, "" */
 	bool load_module;       /* may load bcache with libkmod */
 	sysfs_write_hook write_hook;
 	void *hook_data;

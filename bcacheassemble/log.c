@@ -32,7 +32,7 @@ static void emit(enum log_level level, const char *loc, const char *fmt,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if ((int)level <= log_verbosity)
 		fprintf(stderr, "bcacheassemble: %s%s\n", pfx, msg);
-	if (kmsg_fd >= 0 && level <= LOG_NOTICE)
+	if (kmsg_fd >= 0 && level <= LOG_NOTICE && (int)level <= log_verbosity)
 		dprintf(kmsg_fd, "<%d>bcacheassemble: %s%s\n",
 			level == LOG_ERR ? 3 : level == LOG_WARN ? 4 : 5, pfx,
 			msg);

@@ -33,7 +33,7 @@
 enum mode {
 	M_NONE, M_SCAN, M_NAMES, M_INCREMENTAL, M_EXPORT, M_RUN, M_STOP,
 	M_DETAIL, M_EXAMINE, M_CHECK, M_CREATE, M_ATTACH, M_DETACH,
-	M_SET_MODE, M_SET_LABEL, M_LAST_RESORT,
+	M_SET_MODE, M_SET_LABEL, M_LAST_RESORT, M_LIST,
 };
 
 struct cli {
@@ -61,6 +61,7 @@ static void usage(FILE *out)
 	      "  bcacheassemble --examine DEV...          print a bcache superblock\n"
 	      "  bcacheassemble --examine --scan          bcachetab lines for formatted devices\n"
 	      "  bcacheassemble --check                   validate bcachetab\n"
+	      "  bcacheassemble --list                    NAME TYPE FLAGS per volume, for scripts\n"
 	      "  bcacheassemble --create NAME DEV [--cache-set UUID] [--options OPTS]\n"
 	      "  bcacheassemble --attach NAME --cache-set UUID\n"
 	      "  bcacheassemble --detach NAME\n"
@@ -107,7 +108,7 @@ static int parse_seconds(const char *s, int *out)
 
 enum { O_SYSFS = 256, O_DEVROOT, O_STATEDIR, O_RUNDIR, O_INITRD, O_CREATE,
        O_ATTACH, O_DETACH, O_SET_MODE, O_SET_LABEL, O_OPTIONS, O_CSET,
-       O_CHECK, O_EXPORT, O_LAST_RESORT };
+       O_CHECK, O_EXPORT, O_LAST_RESORT, O_LIST };
 
 static const struct option longopts[] = {
 	{ "scan", no_argument, NULL, 's' },
@@ -124,6 +125,7 @@ static const struct option longopts[] = {
 	{ "set-mode", no_argument, NULL, O_SET_MODE },
 	{ "set-label", no_argument, NULL, O_SET_LABEL },
 	{ "last-resort", no_argument, NULL, O_LAST_RESORT },
+	{ "list", no_argument, NULL, O_LIST },
 	{ "cache-set", required_argument, NULL, O_CSET },
 	{ "options", required_argument, NULL, O_OPTIONS },
 	{ "config", required_argument, NULL, 'c' },
@@ -150,6 +152,7 @@ static int mode_for(int opt, enum mode *m)
 		{ O_CREATE, M_CREATE }, { O_ATTACH, M_ATTACH },
 		{ O_DETACH, M_DETACH }, { O_SET_MODE, M_SET_MODE },
 		{ O_SET_LABEL, M_SET_LABEL }, { O_LAST_RESORT, M_LAST_RESORT },
+		{ O_LIST, M_LIST },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
@@ -194,7 +197,9 @@ static int parse_args(int argc, char **argv, struct cli *c,
 		case O_STATEDIR: ctx->statedir = optarg; break;
 		case O_RUNDIR: ctx->rundir = optarg; break;
 		case 'v': log_verbosity++; break;
-		case 'q': log_verbosity = LOG_WARN; break;
+		case 'q': /* once: warnings and errors; twice: errors */
+			log_verbosity = log_verbosity > LOG_WARN ? LOG_WARN : LOG_ERR;
+			break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case 'V': printf("bcacheassemble %s\n", VERSION); exit(EXIT_OK);
 		default: usage(stderr); return EXIT_CONFIG;
@@ -535,7 +540,9 @@ static int initrd_setup(struct context *ctx, struct cli *c)
 		log_notice("disabled by rd.bcache=0");
 		return EXIT_OK;
 	}
-	if (c->kcmd.no_conf && (c->mode == M_SCAN || c->mode == M_NAMES)) {
+	if (c->kcmd.no_conf &&
+	    (c->mode == M_SCAN || c->mode == M_NAMES ||
+	     c->mode == M_INCREMENTAL || c->mode == M_LAST_RESORT)) {
 		log_notice("rd.bcache.conf=0: bcachetab ignored, nothing to "
 			   "assemble");
 		return EXIT_OK;
@@ -590,7 +597,9 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &c, &ctx);
 	if (rc >= 0)
 		return rc;
-	if (c.initrd) {
+	/* rd.bcache* options hold for every run inside the initramfs */
+	if (c.initrd || in_initramfs(ctx.fsroot)) {
+		c.initrd = true;
 		log_open_kmsg();
 		rc = initrd_setup(&ctx, &c);
 		if (rc >= 0)
@@ -609,6 +618,19 @@ int main(int argc, char **argv)
 		if (rc == EXIT_OK)
 			log_notice("%s: %zu volume%s, no problems", ctx.config,
 				   tab.n_entries, tab.n_entries == 1 ? "" : "s");
+		bcachetab_free(&tab);
+		return rc;
+	case M_LIST:
+		rc = load_config(&ctx, &tab, false);
+		for (size_t i = 0; i < tab.n_entries; i++) {
+			const struct bt_entry *e = &tab.entries[i];
+
+			printf("%s %s%s%s%s\n", e->name,
+			       e->raw ? "raw" : "formatted",
+			       e->initrd ? " initrd" : "",
+			       e->noauto ? " noauto" : "",
+			       e->mode == MODE_WRITEBACK ? " writeback" : "");
+		}
 		bcachetab_free(&tab);
 		return rc;
 	case M_DETAIL:

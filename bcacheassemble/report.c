@@ -276,6 +276,7 @@ int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
 	}
 	if (e->has_label)
 		fprintf(out, "BCACHEASSEMBLE_LABEL=%s\n", e->label);
+	fprintf(out, "BCACHEASSEMBLE_INITRD=%d\n", e->initrd ? 1 : 0);
 	fprintf(out, "BCACHEASSEMBLE_STATE=%s\n",
 		!backing_registered(ctx, d->name) ? "unregistered" :
 		backing_running(ctx, d->name)     ? "running" :

@@ -138,6 +138,9 @@ ln -s ../../bcache0 "$T/root/sys/class/block/vdc/bcache/dev"
 tab "raw1 /dev/vdc - raw,uuid=$U1,label=r1"
 expect export 0 "BCACHEASSEMBLE_NAME=raw1" -- "$BIN" --export /dev/vdc
 expect export-state 0 "BCACHEASSEMBLE_STATE=running" -- "$BIN" --export /dev/vdc
+expect export-bcache 0 "BCACHEASSEMBLE_NAME=raw1" -- sh -c \
+	"ln -s ../vdc/bcache $T/root/sys/class/block/bcache0/bcache && $BIN --export /dev/bcache0"
+expect list 0 "raw1 raw" -- "$BIN" --list
 expect detail 0 "running as /dev/bcache0" -- "$BIN" --detail raw1
 expect detail-scan 0 "raw1	/dev/vdc	-	raw,uuid=$U1,mode=writethrough,label=r1,size=32768" -- \
 	"$BIN" --detail --scan

@@ -1,0 +1,8 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Before udev: register the bcachetab disks already present (a raw disk is
+# then claimed by the kernel) and report what waits. No waiting here: the
+# initqueue runs the settled hook as disks appear.
+[ -x /usr/sbin/bcacheassemble ] || return 0
+date +%s >/run/bcacheassemble.start 2>/dev/null
+/usr/sbin/bcacheassemble --initrd --scan -t 0 -w 0

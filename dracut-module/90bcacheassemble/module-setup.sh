@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# dracut module: assemble bcache volumes from /etc/bcachetab in the initramfs.
+
+bca_bin() {
+    echo "${BCACHEASSEMBLE_BIN:-@SBINDIR@/bcacheassemble}"
+}
+
+# called by dracut
+check() {
+    require_binaries "$(bca_bin)" || return 1
+    if [[ $hostonly ]]; then
+        local tab=${BCACHETAB:-/etc/bcachetab} dev
+        [[ -f $tab ]] || return 255
+        # needed for an 'initrd' volume or a root on a bcache device
+        BCACHETAB=$tab "$(bca_bin)" --list 2>/dev/null | grep -q ' initrd' && return 0
+        for dev in "${!host_fs_types[@]}"; do
+            [[ $dev == /dev/bcache* ]] && return 0
+        done
+        return 255
+    fi
+    return 0
+}
+
+# called by dracut
+depends() {
+    echo udev-rules
+    return 0
+}
+
+# called by dracut
+installkernel() {
+    instmods bcache
+}
+
+# called by dracut
+install() {
+    local tab=${BCACHETAB:-/etc/bcachetab}
+    inst "$(bca_bin)" /usr/sbin/bcacheassemble
+    if [[ -f $tab ]]; then
+        BCACHETAB=$tab "$(bca_bin)" --check >/dev/null 2>&1 ||
+            dwarn "bcacheassemble: $tab has problems (bcacheassemble --check); bad lines are skipped at boot"
+        inst_simple "$tab" /etc/bcachetab
+    fi
+    inst_simple "${BCACHEASSEMBLE_RULES:-@UDEVRULESDIR@/61-bcacheassemble.rules}" \
+        "${udevdir}/rules.d/61-bcacheassemble.rules"
+    inst_hook pre-udev 50 "$moddir/bcacheassemble-assemble.sh"
+    inst_hook initqueue/settled 50 "$moddir/bcacheassemble-settled.sh"
+    inst_hook initqueue/timeout 50 "$moddir/bcacheassemble-timeout.sh"
+    inst_hook emergency 50 "$moddir/bcacheassemble-emergency.sh"
+}
