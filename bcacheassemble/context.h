@@ -25,6 +25,7 @@ struct context {
 	const char *cmdline;    /* kernel command line, /proc/cmdline */
 	const char *fsroot;     /* prefix for initramfs detection, "" */
 	bool load_module;       /* may load bcache with libkmod */
+	bool statedir_ro;       /* initramfs: statedir is the image's copy */
 	sysfs_write_hook write_hook;
 	void *hook_data;
 };

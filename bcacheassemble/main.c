@@ -293,10 +293,10 @@ static bool named(const struct cli *c, const struct bt_entry *e)
 }
 
 /*
- * Which entries a run takes. In the initramfs every entry is registered if
- * its disk is there (a registered raw disk is claimed, so nothing mounts it
- * behind bcache's back), but only 'initrd' entries are waited for; with
- * rd.bcache.name= only the named ones are taken.
+ * Which entries a run takes. In the initramfs only volumes marked 'initrd'
+ * (or named by rd.bcache.name=) are taken: the others are left to the real
+ * root, where the state directory with their stale marks is; udev hides
+ * their disks meanwhile.
  */
 static bool selected(const struct cli *c, const struct bt_entry *e)
 {
@@ -304,12 +304,20 @@ static bool selected(const struct cli *c, const struct bt_entry *e)
 		return named(c, e);
 	if (c->initrd && c->kcmd.n_names)
 		return kcmdline_wants(&c->kcmd, e->name);
+	if (c->initrd)
+		return e->initrd && !e->noauto;
 	return !e->noauto;
 }
 
 static bool waited_for(const struct cli *c, const struct bt_entry *e)
 {
 	return !c->initrd || e->initrd || c->kcmd.n_names;
+}
+
+/* rd.bcache=0: no registration; queries (udev --export) still answer. */
+static bool registers(const struct cli *c)
+{
+	return !(c->initrd && c->kcmd.disabled);
 }
 
 static int check_names(const struct cli *c, const struct bcachetab *tab,
@@ -351,6 +359,13 @@ static int do_assemble(struct context *ctx, const struct cli *c)
 	if (r < 0)
 		log_debug("stale marks stay in %s: %s", ctx->rundir,
 			  strerror(-r));
+	else if (r > 0)
+		log_warn("%d volume%s ran without %s cache set in the initramfs; "
+			 "rebuild the initramfs now (update-initramfs -u, or "
+			 "dracut -f) so that it registers %s stale at the next "
+			 "boot",
+			 r, r == 1 ? "" : "s", r == 1 ? "its" : "their",
+			 r == 1 ? "it" : "them");
 	if (assembly_init(&a, ctx) < 0 || ensure_module(ctx) < 0) {
 		bcachetab_free(&tab);
 		return EXIT_FAILED;
@@ -401,7 +416,7 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 		const struct bt_entry *e = &tab.entries[i];
 		const struct blockdev *b = devtab_find(ctx, &a.devs, e->device);
 
-		if (e->noauto || (b != d && !(e->has_cset &&
+		if (!selected(c, e) || (b != d && !(e->has_cset &&
 					       blockdev_is_cache_of(d, e->cset)) &&
 				  !(b && d->sb_status == 0 &&
 				    !memcmp(d->sb.set_uuid, b->sb.set_uuid, 16))))
@@ -409,7 +424,7 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 		if (assembly_add(&a, e, true) < 0)
 			break;
 	}
-	if (a.n && ensure_module(ctx) == 0) {
+	if (a.n && registers(c) && ensure_module(ctx) == 0) {
 		assembly_step_all(&a);
 		for (size_t i = 0; i < a.n; i++)
 			if (a.vols[i].status != VOL_PENDING)
@@ -536,7 +551,8 @@ static int initrd_setup(struct context *ctx, struct cli *c)
 	if (r == -EINVAL)
 		log_warn("a bad rd.bcache option on the kernel command line was "
 			 "ignored (see bcacheassemble(8))");
-	if (c->kcmd.disabled) {
+	if (c->kcmd.disabled && c->mode != M_EXPORT &&
+	    c->mode != M_INCREMENTAL) {
 		log_notice("disabled by rd.bcache=0");
 		return EXIT_OK;
 	}
@@ -600,6 +616,7 @@ int main(int argc, char **argv)
 	/* rd.bcache* options hold for every run inside the initramfs */
 	if (c.initrd || in_initramfs(ctx.fsroot)) {
 		c.initrd = true;
+		ctx.statedir_ro = true;
 		log_open_kmsg();
 		rc = initrd_setup(&ctx, &c);
 		if (rc >= 0)

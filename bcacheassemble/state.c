@@ -75,7 +75,12 @@ static int write_mark(const char *dir, const uint8_t uuid[16], const char *why)
 int state_mark_stale(struct context *ctx, const uint8_t uuid[16],
 		     const char *why)
 {
-	int r = write_mark(ctx->statedir, uuid, why);
+	int r;
+
+	/* in the initramfs only /run survives the switch to the real root */
+	if (ctx->statedir_ro)
+		return write_mark(ctx->rundir, uuid, why);
+	r = write_mark(ctx->statedir, uuid, why);
 
 	if (r == 0)
 		return 0;
@@ -120,8 +125,10 @@ int state_handoff(struct context *ctx)
 	char sdir[PATH_MAX];
 	DIR *d;
 	struct dirent *de;
-	int r = 0;
+	int r = 0, moved = 0;
 
+	if (ctx->statedir_ro)
+		return 0;
 	snprintf(sdir, sizeof(sdir), "%s/stale", ctx->rundir);
 	d = opendir(sdir);
 	if (!d)
@@ -138,7 +145,8 @@ int state_handoff(struct context *ctx)
 			r = negerrno();
 			break;
 		}
+		moved++;
 	}
 	closedir(d);
-	return r;
+	return r < 0 ? r : moved;
 }

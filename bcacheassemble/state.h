@@ -20,5 +20,8 @@ int state_mark_stale(struct context *ctx, const uint8_t uuid[16],
 bool state_is_stale(struct context *ctx, const uint8_t uuid[16]);
 int state_clear_stale(struct context *ctx, const uint8_t uuid[16])
 	_must_check_;
-/* Move marks from rundir to statedir; 0 if there was nothing to do. */
+/*
+ * Move marks from rundir to statedir: the number moved, or -errno. With
+ * statedir_ro (initramfs) marks go to rundir only and nothing is moved.
+ */
 int state_handoff(struct context *ctx) _must_check_;

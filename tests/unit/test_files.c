@@ -123,11 +123,23 @@ static void stale_marks(void)
 	CHECK_INT(state_mark_stale(&ctx, v, "initramfs"), 0); /* to /run */
 	ctx.statedir = sd;
 	CHECK(state_is_stale(&ctx, v));
-	CHECK_INT(state_handoff(&ctx), 0);
+	CHECK_INT(state_handoff(&ctx), 1);
+	CHECK_INT(state_handoff(&ctx), 0); /* nothing left to move */
 	CHECK(state_is_stale(&ctx, v));
 	snprintf(p, sizeof(p), "%s/stale/6b1561e6-55b1-44ab-84ad-9c2164d17ac1",
 		 rd);
 	CHECK(access(p, F_OK) != 0);
+	/* initramfs: the image's statedir is read, marks go to /run only */
+	ctx.statedir_ro = true;
+	CHECK_INT(state_mark_stale(&ctx, u, "initramfs run"), 0);
+	snprintf(p, sizeof(p), "%s/stale/6b1561e6-55b1-44ab-84ad-9c2164d17ac0",
+		 rd);
+	CHECK(access(p, F_OK) == 0);
+	snprintf(p, sizeof(p), "%s/stale/6b1561e6-55b1-44ab-84ad-9c2164d17ac0",
+		 sd);
+	CHECK(access(p, F_OK) != 0);
+	CHECK_INT(state_handoff(&ctx), 0); /* not from inside the initramfs */
+	ctx.statedir_ro = false;
 	ctx.statedir = "/dev/null/nope";
 	ctx.rundir = "/dev/null/nope2";
 	CHECK(state_mark_stale(&ctx, u, "x") < 0);

@@ -1,0 +1,180 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Boot tests: a root filesystem made on a disk before bcache ever saw it is
+# assembled at boot from bcachetab as a raw writeback volume, by images that
+# dracut and initramfs-tools build for the installed Debian 6.1 kernel with
+# the patched bcache.ko and this project's pieces. Nothing in the host's
+# /lib/modules or /etc changes: the module tree is a hardlinked copy
+# (initramfs-tools sees it through a bind mount in a private mount namespace).
+#
+# usage: run.sh [dracut] [initramfs-tools]
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+KVER=${KVER:-$(printf '%s\n' /lib/modules/6.1.* | sort -V | tail -n 1)}
+KVER=${KVER##*/}
+W=$(pwd)/${BUILD:-build}/boot
+KO=kernel/build/bcache.ko
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "boot $1: PASS"; }
+bad() { fail=$((fail + 1)); echo "boot $1: FAIL $2"; }
+
+setup() {
+	rm -rf "$W" && mkdir -p "$W"
+	# private module tree with the patched bcache.ko
+	mkdir -p "$W/modroot/lib/modules"
+	cp -al "/lib/modules/$KVER" "$W/modroot/lib/modules/$KVER"
+	ko=$(find "$W/modroot/lib/modules/$KVER" -name bcache.ko)
+	rm -f "$ko" && cp "$KO" "$ko"
+	depmod -b "$W/modroot" "$KVER"
+	make -s install DESTDIR="$W/inst" PREFIX=/usr >/dev/null
+	export BCACHEASSEMBLE_BIN="$W/inst/usr/sbin/bcacheassemble"
+	export BCACHEASSEMBLE_RULES="$W/inst/usr/lib/udev/rules.d/61-bcacheassemble.rules"
+	export BCACHETAB="$W/bcachetab"
+}
+
+# Disks: vda root (raw, writeback, set C on vdb), vdc data (raw,
+# writethrough, nofail, set C2 on vdd), vde formatted (set C).
+disks() {
+	rm -f "$W"/*.img
+	U=$(cat /proc/sys/kernel/random/uuid) U2=$(cat /proc/sys/kernel/random/uuid)
+	FSU=$(cat /proc/sys/kernel/random/uuid)
+	truncate -s 96M "$W/vdb.img" "$W/vdd.img" "$W/blank.img"
+	truncate -s 160M "$W/vda.img"
+	truncate -s 64M "$W/vdc.img" "$W/vde.img"
+	make-bcache --block 512 --bucket 32k -C "$W/vdb.img" >/dev/null
+	make-bcache --block 512 --bucket 32k -C "$W/vdd.img" >/dev/null
+	make-bcache -B "$W/vde.img" >/dev/null
+	C=$(bcache-super-show "$W/vdb.img" | awk '$1=="cset.uuid" {print $2}')
+	C2=$(bcache-super-show "$W/vdd.img" | awk '$1=="cset.uuid" {print $2}')
+	F=$(bcache-super-show "$W/vde.img" | awk '$1=="dev.uuid" {print $2}')
+	cat >"$BCACHETAB" <<TAB
+# boot test volumes
+root	UUID=$FSU	$C	raw,uuid=$U,mode=writeback,initrd
+data	/dev/vdc	$C2	raw,uuid=$U2,nofail,sequential_cutoff=0
+fmt	UUID=$F	$C	initrd
+TAB
+	chmod 0644 "$BCACHETAB"
+	# the root filesystem, on the raw disk, before bcache sees it
+	r="$W/root"
+	rm -rf "$r" && mkdir -p "$r/bin" "$r/sbin" "$r/usr/sbin" "$r/etc" "$r/proc" \
+		"$r/sys" "$r/dev" "$r/run" "$r/tmp" "$r/var/lib/bcacheassemble" "$r/usr/lib"
+	cp /bin/busybox "$r/bin/"
+	for a in $("$r/bin/busybox" --list); do [ -e "$r/bin/$a" ] || ln -s busybox "$r/bin/$a"; done
+	cp tests/boot/rootinit "$r/sbin/init"
+	cp "$BCACHEASSEMBLE_BIN" "$r/usr/sbin/"
+	cp "$BCACHETAB" "$r/etc/bcachetab"
+	printf 'NAME="boottest"\nID=boottest\n' >"$r/usr/lib/os-release"
+	ln -s ../usr/lib/os-release "$r/etc/os-release"
+	mkfs.ext4 -q -F -b 4096 -U "$FSU" -d "$r" "$W/vda.img"
+	# first registrations, as --create leaves them
+	sh tests/vm/mkinitramfs.sh "$W/prep.gz" "$KVER" "$KO" bcacheassemble/bcacheassemble
+	qemu "$W/prep.log" "$W/prep.gz" "BP_U=$U BP_C=$C BP_U2=$U2 BP_C2=$C2 bctest=bootprep" \
+		vdb.img vdd.img
+	grep -aq "BCTEST-RESULT bootprep PASS" "$W/prep.log" || { bad prep "see $W/prep.log"; return 1; }
+}
+
+# qemu LOG INITRD APPEND CACHE1 CACHE2
+qemu() {
+	timeout 600 qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -nographic -no-reboot \
+		-kernel "/boot/vmlinuz-$KVER" -initrd "$2" \
+		-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic $3" \
+		-drive "file=$W/vda.img,if=virtio,format=raw" \
+		-drive "file=$W/$4,if=virtio,format=raw" \
+		-drive "file=$W/vdc.img,if=virtio,format=raw" \
+		-drive "file=$W/$5,if=virtio,format=raw" \
+		-drive "file=$W/vde.img,if=virtio,format=raw" \
+		</dev/null >"$1" 2>&1
+}
+
+build_dracut() {
+	rm -rf "$W/dracut-base"
+	cp -a /usr/lib/dracut "$W/dracut-base"
+	cp -a "$W/inst/usr/lib/dracut/modules.d/90bcacheassemble" "$W/dracut-base/modules.d/"
+	mkdir -p "$W/dracut-conf"
+	t0=$(date +%s.%N)
+	dracutbasedir="$W/dracut-base" dracut --conf /dev/null --confdir "$W/dracut-conf" \
+		--kmoddir "$W/modroot/lib/modules/$KVER" --force --no-hostonly \
+		--no-early-microcode -m "bash base udev-rules rootfs-block fs-lib bcacheassemble" \
+		--drivers "virtio_blk virtio_pci ext4 crc32c_generic" \
+		"$W/dracut.initrd" "$KVER" >"$W/dracut-build.log" 2>&1 || return 1
+	echo "dracut image: $(stat -c %s "$W/dracut.initrd") bytes, $(echo "$(date +%s.%N) - $t0" | bc) s"
+}
+
+build_itools() {
+	rm -rf "$W/itconf"
+	cp -a /etc/initramfs-tools "$W/itconf"
+	sed -i 's/^MODULES=.*/MODULES=list/' "$W/itconf/initramfs.conf"
+	printf 'virtio_pci\nvirtio_blk\next4\ncrc32c_generic\n' >>"$W/itconf/modules"
+	mkdir -p "$W/itconf/hooks" "$W/itconf/scripts/local-top" "$W/itconf/scripts/local-block"
+	for f in hooks/bcacheassemble scripts/local-top/bcacheassemble scripts/local-block/bcacheassemble; do
+		cp "$W/inst/usr/share/initramfs-tools/$f" "$W/itconf/$f"
+	done
+	t0=$(date +%s.%N)
+	unshare -m sh -c "mount --bind '$W/modroot/lib/modules/$KVER' '/lib/modules/$KVER' &&
+		mkinitramfs -d '$W/itconf' -o '$W/itools.img' '$KVER'" >"$W/itools-build.log" 2>&1 || return 1
+	echo "initramfs-tools image: $(stat -c %s "$W/itools.initrd") bytes, $(echo "$(date +%s.%N) - $t0" | bc) s"
+}
+
+# check GEN CASE LOG: the console lines every boot must (not) have
+sane() {
+	if grep -aE 'EXT4-fs \(vd[a-e]\): mounted' "$3" >/dev/null; then
+		bad "$1 $2" "a raw disk was mounted"; return 1; fi
+	if grep -aE 'BUG:|Oops|WARNING: CPU|Kernel panic - not syncing: (Fatal|Attempted to kill init! exitcode=0x0000000[^0])' "$3" | grep -v 'Attempted to kill init! exitcode=0x00000000' >/dev/null; then
+		:
+	fi
+	return 0
+}
+has() { grep -aq "$2" "$1"; }
+
+generator() {
+	g=$1 img=$2 extra=$3
+	root="root=UUID=$FSU rootfstype=ext4 rw $extra"
+	L="$W/$g"
+	qemu "$L-1.log" "$img" "$root boottest=b1" vdb.img vdd.img
+	if has "$L-1.log" "BOOTTEST root-source /dev/bcache" && sane "$g" 1 "$L-1.log" &&
+		has "$L-1.log" "BOOTTEST data-d1 [0-9a-f]" && has "$L-1.log" "BOOTTEST fmt bcache"; then
+		ok "$g cache present, writeback root from bcacheN, data and formatted volumes"
+	else bad "$g 1" "see $L-1.log"; fi
+	qemu "$L-2.log" "$img" "$root boottest=b2" blank.img vdd.img
+	if ! has "$L-2.log" "BOOTTEST root-source" && sane "$g" 2 "$L-2.log" &&
+		has "$L-2.log" "root: held back until cache set $C"; then
+		ok "$g root cache missing: held, raw disk never mounted, message names volume and set"
+	else bad "$g 2" "see $L-2.log"; fi
+	qemu "$L-3.log" "$img" "$root boottest=b3" vdb.img vdd.img
+	if has "$L-3.log" "BOOTTEST marker written-in-boot-1" && sane "$g" 3 "$L-3.log"; then
+		ok "$g cache back: data written in boot 1 intact"
+	else bad "$g 3" "see $L-3.log"; fi
+	qemu "$L-4.log" "$img" "$root boottest=b4" vdb.img blank.img
+	d2=$(grep -a "BOOTTEST data-d2" "$L-4.log" | awk '{print $3}' | tr -d '\r')
+	qemu "$L-5.log" "$img" "$root boottest=b5" vdb.img vdd.img
+	if has "$L-4.log" "BOOTTEST data-held 0" && has "$L-4.log" "BOOTTEST stale-mark $U2" &&
+		[ -n "$d2" ] && has "$L-5.log" "BOOTTEST data-read $d2" &&
+		has "$L-5.log" "BOOTTEST data-attached yes" && sane "$g" 4 "$L-4.log" && sane "$g" 5 "$L-5.log"; then
+		ok "$g writethrough nofail data volume: boot goes on, last resort runs it, no stale block after the cache returns"
+	else bad "$g 4-5" "see $L-4.log $L-5.log"; fi
+	qemu "$L-6.log" "$img" "$root boottest=b6 rd.bcache=0" vdb.img vdd.img
+	if has "$L-6.log" "disabled by rd.bcache=0" && ! has "$L-6.log" "registered raw backing device" &&
+		sane "$g" 6 "$L-6.log"; then
+		ok "$g rd.bcache=0 turns it off"
+	else bad "$g 6" "see $L-6.log"; fi
+}
+
+[ -f "$KO" ] || { echo "missing $KO (make -C kernel module)"; exit 1; }
+setup
+for g in ${*:-dracut initramfs-tools}; do
+	case $g in
+	dracut)
+		disks || continue
+		build_dracut || { bad dracut "image build failed: $W/dracut-build.log"; continue; }
+		generator dracut "$W/dracut.initrd" "rd.retry=10 rd.timeout=40 rd.shell=0"
+		;;
+	initramfs-tools)
+		disks || continue
+		build_itools || { bad initramfs-tools "image build failed: $W/itools-build.log"; continue; }
+		generator initramfs-tools "$W/itools.initrd" "rootdelay=20"
+		;;
+	esac
+done
+echo "boot: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
