@@ -229,3 +229,22 @@ bool blockdev_is_cache_of(const struct blockdev *d, const uint8_t cset[16])
 	return d->sb_status == 0 && !sb_is_backing(&d->sb) &&
 	       !memcmp(d->sb.set_uuid, cset, 16);
 }
+
+bool blockdev_matches(struct context *ctx, const struct devtab *t,
+		      const struct blockdev *d, const char *spec,
+		      const struct aliases *al)
+{
+	const char *rel = !strncmp(spec, "/dev/", 5) ? spec + 5 : NULL;
+
+	if (devtab_find(ctx, t, spec) == d)
+		return true;
+	for (int i = 0; rel && al && i < al->n; i++) {
+		const char *a = al->v[i];
+
+		if (!strncmp(a, "/dev/", 5))
+			a += 5;
+		if (!strcmp(a, rel))
+			return true;
+	}
+	return false;
+}

@@ -46,3 +46,18 @@ const struct blockdev *devtab_find(struct context *ctx,
 const struct blockdev *devtab_find_name(const struct devtab *t,
 					const char *name);
 bool blockdev_is_cache_of(const struct blockdev *d, const uint8_t cset[16]);
+
+/*
+ * Names udev has for a device while it processes its event ($links: paths
+ * relative to /dev, not created yet), so that a bcachetab path such as
+ * /dev/disk/by-id/X can be matched during that event.
+ */
+struct aliases {
+	char *const *v;
+	int n;
+};
+
+/* Does the bcachetab device field name d (directly or by an alias)? */
+bool blockdev_matches(struct context *ctx, const struct devtab *t,
+		      const struct blockdev *d, const char *spec,
+		      const struct aliases *al);

@@ -51,8 +51,9 @@ static void usage(FILE *out)
 	fputs("Usage:\n"
 	      "  bcacheassemble [options] --scan          assemble every volume in bcachetab\n"
 	      "  bcacheassemble [options] NAME...         assemble the named volumes\n"
-	      "  bcacheassemble --incremental DEV [--export]  register DEV if it belongs to a volume\n"
-	      "  bcacheassemble --export DEV              KEY=VALUE lines for udev\n"
+	      "  bcacheassemble --incremental DEV [LINK...] [--export]\n"
+	      "                                           register DEV if it belongs to a volume\n"
+	      "  bcacheassemble --export DEV [LINK...]    KEY=VALUE lines for udev\n"
 	      "  bcacheassemble --run NAME [--force]      start a volume without its cache set\n"
 	      "  bcacheassemble --stop NAME [--force]     stop a volume (waits for writeback)\n"
 	      "  bcacheassemble --last-resort [NAME...]   start held volumes that cannot hold dirty data\n"
@@ -397,13 +398,16 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 	struct assembly a;
 	const char *dev, *base;
 	const struct blockdev *d;
+	struct aliases al;
 
-	if (c->nargs != 1) {
-		log_err("--incremental takes one device");
+	if (c->nargs < 1) {
+		log_err("--incremental takes one device (and its links)");
 		return EXIT_CONFIG;
 	}
 	dev = c->args[0];
 	base = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
+	al.v = c->args + 1; /* udev's $links */
+	al.n = c->nargs - 1;
 	if (load_config(ctx, &tab, true) == EXIT_CONFIG && !tab.entries)
 		return EXIT_CONFIG;
 	if (assembly_init(&a, ctx) < 0 || devtab_scan(ctx, &a.devs) < 0 ||
@@ -416,6 +420,8 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 		const struct bt_entry *e = &tab.entries[i];
 		const struct blockdev *b = devtab_find(ctx, &a.devs, e->device);
 
+		if (blockdev_matches(ctx, &a.devs, d, e->device, &al))
+			b = d;
 		if (!selected(c, e) || (b != d && !(e->has_cset &&
 					       blockdev_is_cache_of(d, e->cset)) &&
 				  !(b && d->sb_status == 0 &&
@@ -431,7 +437,7 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 				report_volume(ctx, &a.vols[i]);
 	}
 	if (c->export)
-		(void)report_export(stdout, ctx, &tab, &a.devs, dev);
+		(void)report_export(stdout, ctx, &tab, &a.devs, dev, &al);
 	assembly_free(&a);
 	bcachetab_free(&tab);
 	return EXIT_OK;
@@ -470,8 +476,9 @@ static int do_query(struct context *ctx, const struct cli *c)
 	}
 	if (c->mode == M_EXAMINE)
 		rc = report_examine_scan(stdout, ctx, &devs);
-	else if (c->mode == M_EXPORT && c->nargs == 1)
-		rc = report_export(stdout, ctx, &tab, &devs, c->args[0]);
+	else if (c->mode == M_EXPORT && c->nargs >= 1)
+		rc = report_export(stdout, ctx, &tab, &devs, c->args[0],
+				   &(struct aliases){ c->args + 1, c->nargs - 1 });
 	else if (c->scan)
 		rc = report_detail_scan(stdout, ctx, &tab, &devs);
 	else

@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <unistd.h>
 #include <string.h>
@@ -156,12 +157,30 @@ int report_detail(FILE *out, struct context *ctx, const struct bt_entry *e,
 static const struct bt_entry *entry_for(struct context *ctx,
 					const struct bcachetab *tab,
 					const struct devtab *devs,
-					const struct blockdev *d)
+					const struct blockdev *d,
+					const struct aliases *al)
 {
 	for (size_t i = 0; i < tab->n_entries; i++)
-		if (devtab_find(ctx, devs, tab->entries[i].device) == d)
+		if (blockdev_matches(ctx, devs, d, tab->entries[i].device, al))
 			return &tab->entries[i];
 	return NULL;
+}
+
+/* A raw disk's filesystem belongs to bcacheN: drop its by-uuid/label links. */
+static void keep_links(FILE *out, const struct aliases *al)
+{
+	fprintf(out, "BCACHEASSEMBLE_KEEP_LINKS=");
+	for (int i = 0, n = 0; al && i < al->n; i++) {
+		const char *a = al->v[i];
+
+		if (!strncmp(a, "/dev/", 5))
+			a += 5;
+		if (!strncmp(a, "disk/by-uuid/", 13) ||
+		    !strncmp(a, "disk/by-label/", 14))
+			continue;
+		fprintf(out, "%s%s", n++ ? " " : "", a);
+	}
+	fprintf(out, "\n");
 }
 
 /* sysfs cache_mode reads "writethrough [writeback] writearound none". */
@@ -187,7 +206,7 @@ int report_detail_scan(FILE *out, struct context *ctx,
 
 		if (d->is_bcache || !backing_registered(ctx, d->name))
 			continue;
-		known = entry_for(ctx, tab, devs, d);
+		known = entry_for(ctx, tab, devs, d, NULL);
 		snprintf(e.name, sizeof(e.name), "%.32s",
 			 known ? known->name : d->name);
 		snprintf(e.device, sizeof(e.device), "/dev/%s", d->name);
@@ -252,7 +271,8 @@ static const char *backing_of(struct context *ctx, const char *bdev, char *buf,
 }
 
 int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
-		  const struct devtab *devs, const char *devname)
+		  const struct devtab *devs, const char *devname,
+		  const struct aliases *al)
 {
 	const char *base = strrchr(devname, '/');
 	const struct blockdev *d;
@@ -260,16 +280,20 @@ int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
 	char u[UUID_STR_LEN], backing[64];
 
 	base = base ? base + 1 : devname;
-	if (!strncmp(base, "bcache", 6))
+	bool volume = !strncmp(base, "bcache", 6); /* bcacheN, not the disk */
+
+	if (volume)
 		base = backing_of(ctx, base, backing, sizeof(backing));
 	d = base ? devtab_find_name(devs, base) : NULL;
 	if (!d)
 		return EXIT_FAILED;
-	e = entry_for(ctx, tab, devs, d);
+	e = entry_for(ctx, tab, devs, d, al);
 	if (!e)
 		return EXIT_OK;
 	fprintf(out, "BCACHEASSEMBLE_NAME=%s\n", e->name);
 	fprintf(out, "BCACHEASSEMBLE_RAW=%d\n", e->raw ? 1 : 0);
+	if (e->raw && !volume)
+		keep_links(out, al);
 	if (e->has_uuid) {
 		uuid_to_text(e->uuid, u);
 		fprintf(out, "BCACHEASSEMBLE_UUID=%s\n", u);

@@ -17,6 +17,10 @@ int report_detail(FILE *out, struct context *ctx, const struct bt_entry *e,
 		  const struct devtab *devs);
 int report_detail_scan(FILE *out, struct context *ctx,
 		       const struct bcachetab *tab, const struct devtab *devs);
-/* KEY=VALUE lines for udev IMPORT{program} about one device. */
+/*
+ * KEY=VALUE lines for udev IMPORT{program} about one device; for a raw disk
+ * also BCACHEASSEMBLE_KEEP_LINKS, its links without by-uuid and by-label.
+ */
 int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
-		  const struct devtab *devs, const char *devname);
+		  const struct devtab *devs, const char *devname,
+		  const struct aliases *al);
