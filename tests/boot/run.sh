@@ -112,7 +112,7 @@ build_itools() {
 	done
 	t0=$(date +%s.%N)
 	unshare -m sh -c "mount --bind '$W/modroot/lib/modules/$KVER' '/lib/modules/$KVER' &&
-		mkinitramfs -d '$W/itconf' -o '$W/itools.img' '$KVER'" >"$W/itools-build.log" 2>&1 || return 1
+		mkinitramfs -d '$W/itconf' -o '$W/itools.initrd' '$KVER'" >"$W/itools-build.log" 2>&1 || return 1
 	echo "initramfs-tools image: $(stat -c %s "$W/itools.initrd") bytes, $(echo "$(date +%s.%N) - $t0" | bc) s"
 }
 
@@ -154,6 +154,7 @@ generator() {
 		ok "$g writethrough nofail data volume: boot goes on, last resort runs it, no stale block after the cache returns"
 	else bad "$g 4-5" "see $L-4.log $L-5.log"; fi
 	qemu "$L-6.log" "$img" "$root boottest=b6 rd.bcache=0" vdb.img vdd.img
+	# the boot must fail: the raw root stays hidden and unclaimed
 	if has "$L-6.log" "disabled by rd.bcache=0" && ! has "$L-6.log" "registered raw backing device" &&
 		sane "$g" 6 "$L-6.log"; then
 		ok "$g rd.bcache=0 turns it off"

@@ -141,17 +141,17 @@ expect export-state 0 "BCACHEASSEMBLE_STATE=running" -- "$BIN" --export /dev/vdc
 expect export-bcache 0 "BCACHEASSEMBLE_NAME=raw1" -- sh -c \
 	"ln -s ../vdc/bcache $T/root/sys/class/block/bcache0/bcache && $BIN --export /dev/bcache0"
 expect list 0 "raw1 raw" -- "$BIN" --list
-# udev: a bcachetab path matched through the event's links; by-uuid dropped
-tab "raw1 /dev/disk/by-id/virtio-X - raw,uuid=$U1"
-expect export-alias 0 "BCACHEASSEMBLE_KEEP_LINKS=disk/by-id/virtio-X disk/by-path/p1" -- \
-	"$BIN" --export /dev/vdc disk/by-uuid/abc disk/by-id/virtio-X disk/by-label/L disk/by-path/p1
-expect export-noalias 0 "" -- sh -c "! $BIN --export /dev/vdc disk/by-id/other | grep -q NAME"
 expect detail 0 "running as /dev/bcache0" -- "$BIN" --detail raw1
 expect detail-scan 0 "raw1	/dev/vdc	-	raw,uuid=$U1,mode=writethrough,label=r1,size=32768" -- \
 	"$BIN" --detail --scan
 expect incremental 0 "already running" -- "$BIN" --incremental /dev/vdc
 expect run-running 0 "already running" -- "$BIN" --run raw1
 expect stop-unknown 2 "nope: no such volume" -- "$BIN" --stop nope
+# udev: a bcachetab path matched through the event's links; by-uuid dropped
+tab "raw1 /dev/disk/by-id/virtio-X - raw,uuid=$U1"
+expect export-alias 0 "BCACHEASSEMBLE_KEEP_LINKS=disk/by-id/virtio-X disk/by-path/p1" -- \
+	"$BIN" --export /dev/vdc disk/by-uuid/abc disk/by-id/virtio-X disk/by-label/L disk/by-path/p1
+expect export-noalias 0 "" -- sh -c "! $BIN --export /dev/vdc disk/by-id/other | grep -q NAME"
 
 # --initrd and the kernel command line
 newtree
