@@ -89,11 +89,17 @@ check-vm-broken: $(BIN)
 	$(MAKE) -C kernel module VARIANT=broken-canary
 	sh tests/vm/run.sh -e -k kernel/build-broken-canary/bcache.ko canary
 
+# Real dracut and initramfs-tools images, booted: root on a raw volume.
+check-boot: $(BIN)
+	$(MAKE) -C kernel module
+	sh tests/boot/run.sh
+
 demo: $(BIN)
 	$(MAKE) -C kernel module
 	sh tests/vm/run.sh demo
+	sh tests/boot/run.sh demo
 
-check: check-unit check-fuzz lint check-vm check-vm-broken
+check: check-unit check-fuzz lint check-vm check-vm-broken check-boot
 
 bench: $(BIN)
 	sh bench/parse-plan.sh
@@ -128,5 +134,5 @@ clean:
 distclean: clean
 	rm -rf $(BUILD)
 
-.PHONY: all check check-unit check-fuzz check-vm check-vm-broken demo lint fuzz \
-	bench install clean distclean
+.PHONY: all check check-unit check-fuzz check-vm check-vm-broken check-boot demo \
+	lint fuzz bench install clean distclean

@@ -10,7 +10,8 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cc -O2 -o "$T/rusage" "$(dirname "$0")/rusage.c"
 printf '%-8s %-7s %12s %14s %10s\n' entries mode "cpu ms" "us/entry" "rss KiB"
-for n in ${*:-10 1000 10000}; do
+[ $# -gt 0 ] || set -- 10 1000 10000
+for n in "$@"; do
 	rm -rf "$T/r"
 	mkdir -p "$T/r/sys/fs/bcache" "$T/r/sys/class/block" "$T/r/dev" "$T/r/etc"
 	: >"$T/r/sys/fs/bcache/register_raw"

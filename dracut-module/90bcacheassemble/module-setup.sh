@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2154 # host_fs_types, udevdir, moddir: set by dracut
 # dracut module: assemble bcache volumes from /etc/bcachetab in the initramfs.
 
 bca_bin() {

@@ -163,7 +163,8 @@ generator() {
 
 [ -f "$KO" ] || { echo "missing $KO (make -C kernel module)"; exit 1; }
 setup
-for g in ${*:-dracut initramfs-tools}; do
+[ $# -gt 0 ] || set -- dracut initramfs-tools
+for g in "$@"; do
 	case $g in
 	dracut)
 		disks || continue
