@@ -87,7 +87,10 @@ qemu() {
 		</dev/null >"$1" 2>&1
 }
 
+# build_dracut [OUT [MODULE]]: MODULE "" builds the image without ours
 build_dracut() {
+	out=${1:-$W/dracut.initrd}
+	mod=${2-bcacheassemble}
 	rm -rf "$W/dracut-base"
 	cp -a /usr/lib/dracut "$W/dracut-base"
 	cp -a "$W/inst/usr/lib/dracut/modules.d/90bcacheassemble" "$W/dracut-base/modules.d/"
@@ -95,25 +98,79 @@ build_dracut() {
 	t0=$(date +%s.%N)
 	dracutbasedir="$W/dracut-base" dracut --conf /dev/null --confdir "$W/dracut-conf" \
 		--kmoddir "$W/modroot/lib/modules/$KVER" --force --no-hostonly \
-		--no-early-microcode -m "bash base udev-rules rootfs-block fs-lib bcacheassemble" \
+		--no-early-microcode -m "bash base udev-rules rootfs-block fs-lib $mod" \
 		--drivers "virtio_blk virtio_pci ext4 crc32c_generic" \
-		"$W/dracut.initrd" "$KVER" >"$W/dracut-build.log" 2>&1 || return 1
-	echo "dracut image: $(stat -c %s "$W/dracut.initrd") bytes, $(echo "$(date +%s.%N) - $t0" | bc) s"
+		"$out" "$KVER" >"$W/dracut-build.log" 2>&1 || return 1
+	echo "dracut image${mod:+ with $mod}: $(stat -c %s "$out") bytes, $(echo "$(date +%s.%N) - $t0" | bc) s"
 }
 
+# build_itools [OUT [without]]
 build_itools() {
+	out=${1:-$W/itools.initrd}
 	rm -rf "$W/itconf"
 	cp -a /etc/initramfs-tools "$W/itconf"
 	sed -i 's/^MODULES=.*/MODULES=list/' "$W/itconf/initramfs.conf"
 	printf 'virtio_pci\nvirtio_blk\next4\ncrc32c_generic\n' >>"$W/itconf/modules"
 	mkdir -p "$W/itconf/hooks" "$W/itconf/scripts/local-top" "$W/itconf/scripts/local-block"
-	for f in hooks/bcacheassemble scripts/local-top/bcacheassemble scripts/local-block/bcacheassemble; do
-		cp "$W/inst/usr/share/initramfs-tools/$f" "$W/itconf/$f"
-	done
+	[ "${2:-}" = without ] ||
+		for f in hooks/bcacheassemble scripts/local-top/bcacheassemble scripts/local-block/bcacheassemble; do
+			cp "$W/inst/usr/share/initramfs-tools/$f" "$W/itconf/$f"
+		done
 	t0=$(date +%s.%N)
 	unshare -m sh -c "mount --bind '$W/modroot/lib/modules/$KVER' '/lib/modules/$KVER' &&
-		mkinitramfs -d '$W/itconf' -o '$W/itools.initrd' '$KVER'" >"$W/itools-build.log" 2>&1 || return 1
-	echo "initramfs-tools image: $(stat -c %s "$W/itools.initrd") bytes, $(echo "$(date +%s.%N) - $t0" | bc) s"
+		mkinitramfs -d '$W/itconf' -o '$out' '$KVER'" >"$W/itools-build.log" 2>&1 || return 1
+	echo "initramfs-tools image${2:+ $2 bcacheassemble}: $(stat -c %s "$out") bytes, $(echo "$(date +%s.%N) - $t0" | bc) s"
+}
+
+# Guest seconds from /init starting to the root filesystem mounted.
+root_time() {
+	awk '/Run \/init as init process/ { gsub(/[][]/, "", $2); t0 = $2 }
+	     /EXT4-fs \((bcache[0-9]+|vda)\): mounted filesystem/ && t0 != "" && !t1 {
+		gsub(/[][]/, "", $2); t1 = $2 }
+	     END { if (t1) printf "%.2f", t1 - t0; else print "n/a" }' "$1"
+}
+
+# bench GEN: N boots with the tool (root on the raw volume through bcache) and
+# N without it (the image built without; root = the same disk mounted as is)
+bench() {
+	g=$1 n=${BENCH_BOOTS:-3}
+	disks || return
+	if [ "$g" = dracut ]; then
+		build_dracut "$W/without.initrd" "" && build_dracut "$W/with.initrd" || return
+		extra="rd.retry=10 rd.timeout=40 rd.shell=0"
+	else
+		build_itools "$W/without.initrd" without && build_itools "$W/with.initrd" || return
+		extra="" # rootdelay= would be waited out in full
+	fi
+	for i in $(seq "$n"); do # the disk as is first: nothing is dirty yet
+		qemu "$W/bench-without-$i.log" "$W/without.initrd" \
+			"root=/dev/vda rootfstype=ext4 rw $extra boottest=bench" vdb.img vdd.img
+		echo "$g without bcacheassemble, boot $i: root mounted $(root_time "$W/bench-without-$i.log") s after /init"
+	done
+	for i in $(seq "$n"); do
+		qemu "$W/bench-with-$i.log" "$W/with.initrd" \
+			"root=UUID=$FSU rootfstype=ext4 rw $extra boottest=bench" vdb.img vdd.img
+		echo "$g with bcacheassemble, boot $i: root mounted $(root_time "$W/bench-with-$i.log") s after /init"
+	done
+	echo "$g image size added: $(($(stat -c %s "$W/with.initrd") - $(stat -c %s "$W/without.initrd"))) bytes"
+}
+
+# demo: the main job, as a person would watch it
+demo() {
+	disks || return
+	build_itools >/dev/null || { echo "image build failed: $W/itools-build.log"; return 1; }
+	echo "== bcachetab in the image (the root disk was never reformatted: ext4 from sector 0)"
+	grep -v '^#' "$BCACHETAB"
+	qemu "$W/demo-1.log" "$W/itools.initrd" "root=UUID=$FSU rootfstype=ext4 rw boottest=b1" vdb.img vdd.img
+	echo "== boot 1, initramfs-tools: assembled at boot, root on bcache"
+	grep -a -E "bcacheassemble|raw_register|Caching vd|EXT4-fs \(bcache|BOOTTEST (root-source|raw-mounted)" "$W/demo-1.log" |
+		tr -d '\r' | sed 's/^/   /'
+	qemu "$W/demo-2.log" "$W/itools.initrd" "root=UUID=$FSU rootfstype=ext4 rw boottest=b2" blank.img vdd.img
+	echo "== boot 2, the cache disk removed: the writeback root is held, the raw disk is never mounted"
+	grep -a -E "held back|Gave up|ALERT|does not exist" "$W/demo-2.log" | tr -d '\r' | sed 's/^/   /'
+	qemu "$W/demo-3.log" "$W/itools.initrd" "root=UUID=$FSU rootfstype=ext4 rw boottest=b3" vdb.img vdd.img
+	echo "== boot 3, the cache disk back: the file written in boot 1 through the cache"
+	grep -a -E "BOOTTEST (root-source|marker)" "$W/demo-3.log" | tr -d '\r' | sed 's/^/   /'
 }
 
 # check GEN CASE LOG: the console lines every boot must (not) have
@@ -166,6 +223,9 @@ setup
 [ $# -gt 0 ] || set -- dracut initramfs-tools
 for g in "$@"; do
 	case $g in
+	demo) demo; exit ;;
+	bench-dracut) bench dracut; exit ;;
+	bench-initramfs-tools) bench initramfs-tools; exit ;;
 	dracut)
 		disks || continue
 		build_dracut || { bad dracut "image build failed: $W/dracut-build.log"; continue; }
@@ -174,7 +234,7 @@ for g in "$@"; do
 	initramfs-tools)
 		disks || continue
 		build_itools || { bad initramfs-tools "image build failed: $W/itools-build.log"; continue; }
-		generator initramfs-tools "$W/itools.initrd" "rootdelay=20"
+		generator initramfs-tools "$W/itools.initrd" ""
 		;;
 	esac
 done
