@@ -258,6 +258,15 @@ static void maybe_attach(struct assembly *a, struct volume *v,
 			 v->e->name, u, strerror(-r));
 }
 
+bool volume_may_hold_dirty(struct context *ctx, const struct bt_entry *e,
+			   const struct blockdev *d)
+{
+	if (e->raw)
+		return e->has_cset && e->mode == MODE_WRITEBACK &&
+		       !state_is_stale(ctx, e->uuid);
+	return !d || d->sb_status != 0 || sb_bdev_state(&d->sb) == BDEV_DIRTY;
+}
+
 /* Attached again after a stale registration: the old cache copy is gone. */
 static void clear_stale(struct assembly *a, struct volume *v)
 {
@@ -303,10 +312,12 @@ static void evaluate(struct assembly *a, struct volume *v,
 			v->dev);
 		return;
 	}
-	set_why(v, VOL_HELD, 0,
-		"held back until cache set %s is present (it may hold this "
-		"volume's dirty data); force with --run %s",
-		u, v->e->name);
+	set_why(v, VOL_HELD, 0, "held back until cache set %s is present (%s)",
+		u, volume_may_hold_dirty(a->ctx, v->e,
+					 devtab_find_name(&a->devs, v->dev)) ?
+			   "it may hold this volume's dirty data; only "
+			   "--run --force starts it without the set" :
+			   "--run starts it without the set, cold");
 }
 
 static void volume_step(struct assembly *a, struct volume *v)

@@ -64,3 +64,6 @@ bool backing_attached(struct context *ctx, const char *dev, char *cset,
 void register_cache_set(struct assembly *a, const uint8_t cset[16],
 			bool *present);
 bool cache_set_present(struct context *ctx, const uint8_t cset[16]);
+/* Could the cache set hold data of this volume that is not on the disk? */
+bool volume_may_hold_dirty(struct context *ctx, const struct bt_entry *e,
+			   const struct blockdev *d);

@@ -472,15 +472,6 @@ out:
 	return rc;
 }
 
-/* May the cache set hold dirty data of this volume? */
-static bool may_be_dirty(struct context *ctx, const struct target *t)
-{
-	if (t->e->raw)
-		return t->e->has_cset && t->e->mode == MODE_WRITEBACK &&
-		       !state_is_stale(ctx, t->e->uuid);
-	return t->d->sb_status == 0 && sb_bdev_state(&t->d->sb) == BDEV_DIRTY;
-}
-
 int do_run(struct context *ctx, const struct lifecycle_args *a)
 {
 	struct target t;
@@ -494,7 +485,7 @@ int do_run(struct context *ctx, const struct lifecycle_args *a)
 		goto out;
 	}
 	uuid_to_text(t.e->has_cset ? t.e->cset : t.d->sb.set_uuid, u);
-	if (may_be_dirty(ctx, &t)) {
+	if (volume_may_hold_dirty(ctx, t.e, t.d)) {
 		if (a->last_resort) {
 			log_warn("%s: still waiting for cache set %s: it may hold "
 				 "dirty data of this volume, so only the set or "
