@@ -64,9 +64,7 @@ bool bt_label_valid(const char *label)
 	return true;
 }
 
-static int fail(char *msg, size_t msglen, const char *fmt, ...)
-	_printf_(3, 4);
-static int fail(char *msg, size_t msglen, const char *fmt, ...)
+int bt_fail(char *msg, size_t msglen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -93,17 +91,17 @@ int bt_validate_entry(const struct bt_entry *e, char *msg, size_t msglen)
 {
 	if (e->raw) {
 		if (!e->has_uuid)
-			return fail(msg, msglen,
+			return bt_fail(msg, msglen,
 				    "raw volume needs uuid= (its permanent "
 				    "bcache identity; bcacheassemble --create "
 				    "makes one)");
 		if (e->mode == MODE_WRITEBACK && !e->has_cset)
-			return fail(msg, msglen,
+			return bt_fail(msg, msglen,
 				    "mode=writeback needs a cache set UUID in "
 				    "field 3");
 		if (e->block && e->has_data_offset &&
 		    e->data_offset % (e->block / 512))
-			return fail(msg, msglen,
+			return bt_fail(msg, msglen,
 				    "data_offset=%" PRIu64
 				    " is not a multiple of block=%u",
 				    e->data_offset, e->block);
@@ -111,7 +109,7 @@ int bt_validate_entry(const struct bt_entry *e, char *msg, size_t msglen)
 	}
 	if (e->has_uuid || e->mode != MODE_UNSET || e->has_label ||
 	    e->has_data_offset || e->block)
-		return fail(msg, msglen,
+		return bt_fail(msg, msglen,
 			    "uuid=, mode=, label=, data_offset= and block= are "
 			    "for raw volumes; a formatted device keeps them "
 			    "in its superblock (add 'raw' if this disk has "
@@ -150,40 +148,40 @@ int bt_parse_line(const char *line, unsigned lineno, struct bt_entry *e,
 	e->line = lineno;
 	e->mode = MODE_UNSET;
 	if (strlen(line) >= sizeof(buf))
-		return fail(msg, msglen, "line longer than %zu bytes",
+		return bt_fail(msg, msglen, "line longer than %zu bytes",
 			    sizeof(buf) - 1);
 	strcpy(buf, line);
 	buf[strcspn(buf, "\r\n")] = 0;
 	for (char *p = buf; *p; p++)
 		if ((unsigned char)*p < 0x20 && *p != '\t')
-			return fail(msg, msglen, "control character in line");
+			return bt_fail(msg, msglen, "control character in line");
 	n = split_fields(buf, f, 4);
 	if (n == 0 || f[0][0] == '#')
 		return 1;
 	if (n < 0)
-		return fail(msg, msglen,
+		return bt_fail(msg, msglen,
 			    "too many fields (expected NAME DEVICE CSET "
 			    "[OPTIONS]; options are separated by commas)");
 	if (n < 3)
-		return fail(msg, msglen,
+		return bt_fail(msg, msglen,
 			    "expected NAME DEVICE CSET [OPTIONS], found %d "
 			    "field%s (use '-' for no cache set)",
 			    n, n == 1 ? "" : "s");
 	if (!bt_name_valid(f[0]))
-		return fail(msg, msglen,
+		return bt_fail(msg, msglen,
 			    "bad name '%s': 1 to %d characters of A-Z a-z 0-9 "
 			    ". _ -, not starting with . or -",
 			    f[0], BT_NAME_MAX);
 	strcpy(e->name, f[0]);
 	if (strlen(f[1]) >= sizeof(e->device) || !device_spec_valid(f[1]))
-		return fail(msg, msglen,
+		return bt_fail(msg, msglen,
 			    "bad device '%s': expected an absolute path or "
 			    "UUID=, PARTUUID=, LABEL=, PARTLABEL=",
 			    f[1]);
 	strcpy(e->device, f[1]);
 	if (strcmp(f[2], "-")) {
 		if (uuid_from_text(f[2], e->cset) < 0 || uuid_is_null(e->cset))
-			return fail(msg, msglen,
+			return bt_fail(msg, msglen,
 				    "bad cache set '%s': expected a UUID or '-'",
 				    f[2]);
 		e->has_cset = true;
@@ -256,9 +254,9 @@ int bcachetab_parse(const char *text, size_t len, struct bcachetab *tab)
 		lineno++;
 		n = end - pos;
 		if (memchr(text + pos, 0, n)) {
-			r = fail(msg, sizeof(msg), "NUL byte in line");
+			r = bt_fail(msg, sizeof(msg), "NUL byte in line");
 		} else if (n > LINE_MAX_BYTES) {
-			r = fail(msg, sizeof(msg), "line longer than %d bytes",
+			r = bt_fail(msg, sizeof(msg), "line longer than %d bytes",
 				 LINE_MAX_BYTES - 1);
 		} else {
 			memcpy(line, text + pos, n);

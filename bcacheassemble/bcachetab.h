@@ -90,6 +90,8 @@ int bt_validate_entry(const struct bt_entry *e, char *msg, size_t msglen);
 /* Canonical text of an entry, without the trailing newline. */
 int bt_format_entry(const struct bt_entry *e, char *buf, size_t len);
 bool bt_name_valid(const char *name);
+/* Format a parse error into msg; returns -EINVAL. */
+int bt_fail(char *msg, size_t msglen, const char *fmt, ...) _printf_(3, 4);
 bool bt_label_valid(const char *label);
 
 const char *cache_mode_name(enum cache_mode m);

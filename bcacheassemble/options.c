@@ -22,17 +22,6 @@ struct opt_def {
 	const char *attr; /* for tunables: sysfs attribute name */
 };
 
-static int fail(char *msg, size_t msglen, const char *fmt, ...)
-	_printf_(3, 4);
-static int fail(char *msg, size_t msglen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, msglen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 /* Plain decimal, no sign, no blanks, no overflow. */
 static int parse_u64(const char *s, uint64_t *out)
@@ -57,7 +46,7 @@ static int parse_uint_range(const char *name, const char *val, uint64_t lo,
 			    size_t msglen)
 {
 	if (parse_u64(val, out) < 0 || *out < lo || *out > hi)
-		return fail(msg, msglen,
+		return bt_fail(msg, msglen,
 			    "%s=%s: expected a whole number from %" PRIu64
 			    " to %" PRIu64,
 			    name, val, lo, hi);
@@ -83,12 +72,12 @@ static int opt_uuid(const struct opt_def *d _unused_, struct bt_entry *e,
 		    const char *val, char *msg, size_t msglen)
 {
 	if (uuid_from_text(val, e->uuid) < 0)
-		return fail(msg, msglen,
+		return bt_fail(msg, msglen,
 			    "uuid=%s is not a UUID (36 characters, "
 			    "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
 			    val);
 	if (uuid_is_null(e->uuid))
-		return fail(msg, msglen, "uuid= must not be the null UUID");
+		return bt_fail(msg, msglen, "uuid= must not be the null UUID");
 	e->has_uuid = true;
 	return 0;
 }
@@ -98,7 +87,7 @@ static int opt_mode(const struct opt_def *d _unused_, struct bt_entry *e,
 {
 	e->mode = cache_mode_from_name(val);
 	if (e->mode == MODE_UNSET)
-		return fail(msg, msglen,
+		return bt_fail(msg, msglen,
 			    "mode=%s: expected writethrough, writeback, "
 			    "writearound or none",
 			    val);
@@ -109,7 +98,7 @@ static int opt_label(const struct opt_def *d _unused_, struct bt_entry *e,
 		     const char *val, char *msg, size_t msglen)
 {
 	if (!bt_label_valid(val))
-		return fail(msg, msglen,
+		return bt_fail(msg, msglen,
 			    "label=%s: 1 to %d characters of A-Z a-z 0-9 "
 			    "and . _ + : @ -",
 			    val, BT_LABEL_MAX);
@@ -133,7 +122,7 @@ static int opt_block(const struct opt_def *d _unused_, struct bt_entry *e,
 
 	if (parse_u64(val, &v) < 0 ||
 	    (v != 512 && v != 1024 && v != 2048 && v != 4096))
-		return fail(msg, msglen,
+		return bt_fail(msg, msglen,
 			    "block=%s: expected 512, 1024, 2048 or 4096 (bytes)",
 			    val);
 	e->block = (unsigned)v;
@@ -171,7 +160,7 @@ static int add_tunable(const struct opt_def *d, struct bt_entry *e,
 	struct bt_tunable *t;
 
 	if (e->n_tunables >= BT_TUNABLES_MAX)
-		return fail(msg, msglen, "too many tunables");
+		return bt_fail(msg, msglen, "too many tunables");
 	t = &e->tunables[e->n_tunables++];
 	t->attr = d->attr;
 	snprintf(t->value, sizeof(t->value), "%s", value);
@@ -202,7 +191,7 @@ static int opt_tunable_size(const struct opt_def *d, struct bt_entry *e,
 	snprintf(out, sizeof(out), "%" PRIu64, v << shift);
 	return add_tunable(d, e, out, msg, msglen);
 bad:
-	return fail(msg, msglen,
+	return bt_fail(msg, msglen,
 		    "%s=%s: expected bytes below 4G, optionally with k, M or G",
 		    d->name, val);
 }
@@ -231,7 +220,7 @@ static int opt_tunable_word(const struct opt_def *d, struct bt_entry *e,
 		if (strcmp(allowed[i][0], d->name))
 			continue;
 		if (strcmp(val, allowed[i][1]) && strcmp(val, allowed[i][2]))
-			return fail(msg, msglen, "%s=%s: expected %s or %s",
+			return bt_fail(msg, msglen, "%s=%s: expected %s or %s",
 				    d->name, val, allowed[i][1], allowed[i][2]);
 	}
 	return add_tunable(d, e, val, msg, msglen);
@@ -281,18 +270,18 @@ static int parse_one(char *word, struct bt_entry *e, uint32_t *seen,
 		if (strcmp(d->name, word))
 			continue;
 		if (*seen & (1u << i))
-			return fail(msg, msglen, "option '%s' given twice",
+			return bt_fail(msg, msglen, "option '%s' given twice",
 				    word);
 		*seen |= 1u << i;
 		if (d->takes_value && (!val || !*val))
-			return fail(msg, msglen, "option '%s' needs a value",
+			return bt_fail(msg, msglen, "option '%s' needs a value",
 				    word);
 		if (!d->takes_value && val)
-			return fail(msg, msglen,
+			return bt_fail(msg, msglen,
 				    "option '%s' does not take a value", word);
 		return d->parse(d, e, val, msg, msglen);
 	}
-	return fail(msg, msglen, "unknown option '%s'", word);
+	return bt_fail(msg, msglen, "unknown option '%s'", word);
 }
 
 int bt_parse_options(const char *opts_text, struct bt_entry *e, char *msg,
@@ -305,11 +294,11 @@ int bt_parse_options(const char *opts_text, struct bt_entry *e, char *msg,
 	if (!strcmp(opts_text, "-") || !strcmp(opts_text, "defaults"))
 		return 0;
 	if (strlen(opts_text) >= sizeof(buf))
-		return fail(msg, msglen, "option field longer than %zu bytes",
+		return bt_fail(msg, msglen, "option field longer than %zu bytes",
 			    sizeof(buf) - 1);
 	strcpy(buf, opts_text);
 	if (buf[0] == ',' || buf[strlen(buf) - 1] == ',' || strstr(buf, ",,"))
-		return fail(msg, msglen, "empty option in '%s'", opts_text);
+		return bt_fail(msg, msglen, "empty option in '%s'", opts_text);
 	for (word = strtok_r(buf, ",", &save); word;
 	     word = strtok_r(NULL, ",", &save)) {
 		int r = parse_one(word, e, &seen, msg, msglen);
