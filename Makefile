@@ -118,6 +118,8 @@ install: $(BIN)
 	$(SUBST) systemd/bcacheassemble.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble.service
 	$(SUBST) systemd/bcacheassemble-last-resort.service.in \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble-last-resort.service
+	$(SUBST) systemd/bcacheassemble-initramfs.service.in \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble-initramfs.service
 	install -m 0644 systemd/bcacheassemble-last-resort.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
 	for f in dracut-module/90bcacheassemble/*; do \
 		$(SUBST) $$f >$(DESTDIR)$(DRACUTDIR)/$${f##*/}; done

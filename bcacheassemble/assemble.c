@@ -277,6 +277,11 @@ static void clear_stale(struct assembly *a, struct volume *v)
 			 strerror(-r));
 	else
 		log_info("%s: attached again, stale mark removed", v->e->name);
+	if (r > 0 && v->e->initrd &&
+	    state_flag_rebuild(a->ctx, "stale mark removed") < 0)
+		log_warn("%s: rebuild the initramfs: it still has the stale "
+			 "mark, and would attach the volume cold at every boot",
+			 v->e->name);
 }
 
 static void evaluate(struct assembly *a, struct volume *v,

@@ -97,6 +97,15 @@ int wait_state(struct context *ctx, const char *dev, const char *want,
 	}
 }
 
+/* The initramfs has its own copy of an initrd volume's line. */
+static void flag_rebuild(struct context *ctx, const struct bt_entry *e)
+{
+	if (e->initrd && state_flag_rebuild(ctx, "bcachetab changed") < 0)
+		log_warn("%s: rebuild the initramfs (update-initramfs -u, or "
+			 "dracut -f): it has the old bcachetab line",
+			 e->name);
+}
+
 /*
  * bcache removes its sysfs entries before it closes the disk: "stopped" means
  * the disk can be opened exclusively again. Wait for that, bounded.
@@ -135,6 +144,8 @@ static int replace_line(struct context *ctx, const struct bt_entry *e)
 	if (r < 0)
 		log_err("%s: cannot update %s: %s", e->name, ctx->config,
 			strerror(-r));
+	else
+		flag_rebuild(ctx, e);
 	return r;
 }
 
@@ -296,6 +307,7 @@ int do_create(struct context *ctx, const struct lifecycle_args *a)
 		} else {
 			printf("%s\n", line);
 			log_notice("%s: created on %s", e.name, e.device);
+			flag_rebuild(ctx, &e);
 		}
 	}
 	target_free(&t);
@@ -509,6 +521,8 @@ int do_run(struct context *ctx, const struct lifecycle_args *a)
 	}
 	if (t.e->raw) {
 		r = state_mark_stale(ctx, t.e->uuid, "run without cache set");
+		if (r == 0 && !ctx->statedir_ro)
+			flag_rebuild(ctx, t.e);
 		if (r < 0) {
 			log_err("%s: cannot record that it runs uncached (%s under "
 				"%s or %s); refusing, or the old cache could "

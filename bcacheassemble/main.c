@@ -360,7 +360,7 @@ static int do_assemble(struct context *ctx, const struct cli *c)
 	if (r < 0)
 		log_debug("stale marks stay in %s: %s", ctx->rundir,
 			  strerror(-r));
-	else if (r > 0)
+	else if (r > 0 && state_flag_rebuild(ctx, "stale marks handed over") < 0)
 		log_warn("%d volume%s ran without %s cache set in the initramfs; "
 			 "rebuild the initramfs now (update-initramfs -u, or "
 			 "dracut -f) so that it registers %s stale at the next "
@@ -486,14 +486,8 @@ static int do_query(struct context *ctx, const struct cli *c)
 			const struct bt_entry *e = &tab.entries[i];
 			int r;
 
-			if (c->nargs && !selected(c, e) && c->mode == M_DETAIL) {
-				bool named = false;
-
-				for (int k = 0; k < c->nargs; k++)
-					named |= !strcmp(c->args[k], e->name);
-				if (!named)
-					continue;
-			}
+			if (c->nargs && !named(c, e))
+				continue;
 			r = report_detail(stdout, ctx, e, &devs);
 			if (r > rc)
 				rc = r;

@@ -102,6 +102,7 @@ bool state_is_stale(struct context *ctx, const uint8_t uuid[16])
 int state_clear_stale(struct context *ctx, const uint8_t uuid[16])
 {
 	const char *dirs[] = { ctx->statedir, ctx->rundir };
+	int removed = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		char path[PATH_MAX], sdir[PATH_MAX];
@@ -116,8 +117,24 @@ int state_clear_stale(struct context *ctx, const uint8_t uuid[16])
 		}
 		snprintf(sdir, sizeof(sdir), "%s/stale", dirs[i]);
 		(void)fsync_dir(sdir);
+		removed |= i == 0;
 	}
-	return 0;
+	return removed;
+}
+
+int state_flag_rebuild(struct context *ctx, const char *why)
+{
+	char path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	int r = mkdir_p(ctx->rundir, 0755);
+
+	if (r < 0)
+		return r;
+	snprintf(path, sizeof(path), "%s/rebuild-initramfs", ctx->rundir);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return negerrno();
+	return dprintf(fd, "%s\n", why) < 0 ? negerrno() : 0;
 }
 
 int state_handoff(struct context *ctx)

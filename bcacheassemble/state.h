@@ -18,6 +18,7 @@
 int state_mark_stale(struct context *ctx, const uint8_t uuid[16],
 		     const char *why) _must_check_;
 bool state_is_stale(struct context *ctx, const uint8_t uuid[16]);
+/* Returns 1 if a mark was removed from statedir, 0 if none, or -errno. */
 int state_clear_stale(struct context *ctx, const uint8_t uuid[16])
 	_must_check_;
 /*
@@ -25,3 +26,9 @@ int state_clear_stale(struct context *ctx, const uint8_t uuid[16])
  * statedir_ro (initramfs) marks go to rundir only and nothing is moved.
  */
 int state_handoff(struct context *ctx) _must_check_;
+/*
+ * The initramfs holds copies of bcachetab and the stale marks: after either
+ * changed for a volume assembled there, flag (rundir/rebuild-initramfs) that
+ * the image must be rebuilt; bcacheassemble-initramfs.service does it.
+ */
+int state_flag_rebuild(struct context *ctx, const char *why) _must_check_;

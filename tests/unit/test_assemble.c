@@ -616,7 +616,7 @@ static void create_volume(void)
 {
 	struct fk fk;
 	struct lifecycle_args a = { .name = "new", .device = "/dev/vdb",
-				    .options = "mode=writeback,label=n1" };
+				    .options = "mode=writeback,label=n1,initrd" };
 	static char buf[2048];
 	FILE *f;
 
@@ -635,7 +635,13 @@ static void create_volume(void)
 	buf[fread(buf, 1, sizeof(buf) - 1, f)] = 0;
 	fclose(f);
 	CHECK(strstr(buf, "new\t/dev/vdb\t") == buf);
-	CHECK(strstr(buf, ",mode=writeback,label=n1,size=32768\n") != NULL);
+	CHECK(strstr(buf, ",mode=writeback,label=n1,size=32768,initrd\n") != NULL);
+	{ /* an initrd volume: the initramfs copy of bcachetab is now old */
+		char p[600];
+
+		snprintf(p, sizeof(p), "%s/rebuild-initramfs", fk.ctx.rundir);
+		CHECK(access(p, F_OK) == 0);
+	}
 	/* twice: refused */
 	CHECK_INT(do_create(&fk.ctx, &a), EXIT_CONFIG);
 	/* a formatted device: refused */

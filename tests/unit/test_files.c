@@ -116,9 +116,13 @@ static void stale_marks(void)
 	snprintf(p, sizeof(p), "%s/stale/6b1561e6-55b1-44ab-84ad-9c2164d17ac0",
 		 sd);
 	CHECK(strstr(slurp(p), " why\n") != NULL);
-	CHECK_INT(state_clear_stale(&ctx, u), 0);
+	CHECK_INT(state_clear_stale(&ctx, u), 1); /* removed from statedir */
 	CHECK(!state_is_stale(&ctx, u));
 	CHECK_INT(state_clear_stale(&ctx, u), 0); /* twice is fine */
+	/* the initramfs copy must be rebuilt: flagged in rundir */
+	CHECK_INT(state_flag_rebuild(&ctx, "test"), 0);
+	snprintf(p, sizeof(p), "%s/rebuild-initramfs", rd);
+	CHECK(strstr(slurp(p), "test\n") != NULL);
 	ctx.statedir = "/dev/null/nope";
 	CHECK_INT(state_mark_stale(&ctx, v, "initramfs"), 0); /* to /run */
 	ctx.statedir = sd;

@@ -20,12 +20,15 @@ case_bench() {
 	RAW=$(bdev_of vda)
 	# dm-linear header workaround
 	dd if=/dev/zero of=/tmp/hdr.img bs=8k count=1 2>/dev/null
-	L=$(losetup -f --show /tmp/hdr.img) || { fail "losetup"; return; }
+	# util-linux losetup by path: busybox sh prefers its own applet
+	L=$(/bin/losetup -f --show /tmp/hdr.img) || { fail "losetup"; return; }
 	printf '0 16 linear %s 0\n16 %s linear /dev/vdc 0\n' "$L" "$(blockdev --getsz /dev/vdc)" |
 		dmsetup create vdc-bc || { fail "dmsetup"; return; }
-	make-bcache -B /dev/mapper/vdc-bc >/dev/null 2>&1 || { fail "make-bcache dm"; return; }
-	echo /dev/mapper/vdc-bc >/sys/fs/bcache/register
-	DMN=$(basename "$(readlink -f /dev/mapper/vdc-bc)")
+	DMN=$(dmsetup info -c --noheadings -o blkdevname vdc-bc)
+	[ -b "/dev/$DMN" ] || mknod "/dev/$DMN" b "$(dmsetup info -c --noheadings -o major vdc-bc)" \
+		"$(dmsetup info -c --noheadings -o minor vdc-bc)"
+	out=$(make-bcache -B "/dev/$DMN" 2>&1) || { fail "make-bcache dm: $out"; return; }
+	echo "/dev/$DMN" >/sys/fs/bcache/register
 	wait_for 10 test -e "/sys/block/$DMN/bcache/dev" || { fail "dm dev"; return; }
 	DM=$(bdev_of "$DMN")
 	echo "$C" >"/sys/block/$DM/bcache/attach"
