@@ -190,8 +190,10 @@ generator() {
 	L="$W/$g"
 	qemu "$L-1.log" "$img" "$root boottest=b1" vdb.img vdd.img
 	if has "$L-1.log" "BOOTTEST root-source /dev/bcache" && sane "$g" 1 "$L-1.log" &&
-		has "$L-1.log" "BOOTTEST data-d1 [0-9a-f]" && has "$L-1.log" "BOOTTEST fmt bcache"; then
-		ok "$g cache present, writeback root from bcacheN, data and formatted volumes"
+		has "$L-1.log" "BOOTTEST data-d1 [0-9a-f]" && has "$L-1.log" "BOOTTEST fmt bcache" &&
+		has "$L-1.log" "BOOTTEST link-name bcache[0-9]" && has "$L-1.log" "BOOTTEST link-uuid .*$U" &&
+		has "$L-1.log" "BOOTTEST fs-uuid-link bcache[0-9]"; then
+		ok "$g cache present, writeback root from bcacheN (by-uuid resolves to it; /dev/bcache links), data and formatted volumes"
 	else bad "$g 1" "see $L-1.log"; fi
 	qemu "$L-2.log" "$img" "$root boottest=b2" blank.img vdd.img
 	if ! has "$L-2.log" "BOOTTEST root-source" && sane "$g" 2 "$L-2.log" &&

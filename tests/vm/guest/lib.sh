@@ -2,7 +2,7 @@
 # returns non-zero or calls fail; run_case checks taint and dmesg after it.
 
 FAILED=""
-fail() { FAILED="$*"; echo "  FAIL: $*"; return 1; }
+fail() { [ -n "$FAILED" ] || FAILED="$*"; echo "  FAIL: $*"; return 1; }
 note() { echo "  $*"; }
 
 # check DESCRIPTION COMMAND...: fail with DESCRIPTION unless COMMAND succeeds
