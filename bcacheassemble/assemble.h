@@ -21,7 +21,6 @@ struct volume {
 	char why[256];
 	char dev[64];       /* kernel name of the backing device */
 	bool registered;    /* registered by this run */
-	bool reported;      /* final state already reported */
 	bool no_wait;       /* registered if present, never waited for */
 	int64_t dev_deadline, cset_deadline;
 };

@@ -173,14 +173,13 @@ demo() {
 	grep -a -E "BOOTTEST (root-source|marker)" "$W/demo-3.log" | tr -d '\r' | sed 's/^/   /'
 }
 
-# check GEN CASE LOG: the console lines every boot must (not) have
+# sane GEN CASE LOG: no boot may mount a raw disk. (A WARN or oops ends the
+# guest through panic_on_warn/oops=panic, and then its markers are missing.)
 sane() {
 	if grep -aE 'EXT4-fs \(vd[a-e]\): mounted' "$3" >/dev/null; then
-		bad "$1 $2" "a raw disk was mounted"; return 1; fi
-	if grep -aE 'BUG:|Oops|WARNING: CPU|Kernel panic - not syncing: (Fatal|Attempted to kill init! exitcode=0x0000000[^0])' "$3" | grep -v 'Attempted to kill init! exitcode=0x00000000' >/dev/null; then
-		:
+		bad "$1 $2" "a raw disk was mounted"
+		return 1
 	fi
-	return 0
 }
 has() { grep -aq "$2" "$1"; }
 
