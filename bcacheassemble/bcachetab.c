@@ -219,7 +219,9 @@ static int error_order(const void *pa, const void *pb)
 /* Report in file order; qsort is not stable, but lines are unique keys. */
 static void sort_errors(struct bcachetab *tab)
 {
-	qsort(tab->errors, tab->n_errors, sizeof(*tab->errors), error_order);
+	if (tab->n_errors > 1) /* errors is NULL when there are none */
+		qsort(tab->errors, tab->n_errors, sizeof(*tab->errors),
+		      error_order);
 }
 
 static int push_entry(struct bcachetab *tab, const struct bt_entry *e)

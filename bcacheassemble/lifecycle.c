@@ -8,6 +8,7 @@
 #include <uuid/uuid.h>
 
 #include "assemble.h"
+#include "config.h"
 #include "devices.h"
 #include "log.h"
 #include "rawline.h"
@@ -30,29 +31,13 @@ static void target_free(struct target *t)
 	devtab_free(&t->devs);
 }
 
-static int load_tab(struct context *ctx, struct bcachetab *tab)
-{
-	int r = bcachetab_load(ctx->config, tab);
-
-	if (r == -ENOENT)
-		return bcachetab_parse("", 0, tab);
-	if (r < 0) {
-		log_err("cannot read %s: %s", ctx->config, strerror(-r));
-		return r;
-	}
-	for (size_t i = 0; i < tab->n_errors; i++)
-		log_at(ctx->config, tab->errors[i].line, "%s",
-		       tab->errors[i].msg);
-	return 0;
-}
-
 /* Find NAME in bcachetab and its backing device. */
 static int target_load(struct context *ctx, const char *name,
 		       struct target *t, bool need_device)
 {
 	memset(t, 0, sizeof(*t));
-	if (load_tab(ctx, &t->tab) < 0)
-		return EXIT_FAILED;
+	if (config_load(ctx, &t->tab, true) < 0)
+		return EXIT_CONFIG;
 	t->e = bcachetab_find(&t->tab, name);
 	if (!t->e) {
 		log_err("%s: no such volume in %s", name, ctx->config);
@@ -285,8 +270,8 @@ int do_create(struct context *ctx, const struct lifecycle_args *a)
 	char line[1024];
 	int rc, r;
 
-	if (load_tab(ctx, &t.tab) < 0)
-		return EXIT_FAILED;
+	if (config_load(ctx, &t.tab, true) < 0)
+		return EXIT_CONFIG;
 	rc = create_checks(ctx, a, &t, &e);
 	if (rc == EXIT_OK && devtab_scan(ctx, &t.devs) < 0)
 		rc = EXIT_FAILED;

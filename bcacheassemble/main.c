@@ -17,6 +17,7 @@
 #include "assemble.h"
 #include "bcachetab.h"
 #include "cmdline.h"
+#include "config.h"
 #include "context.h"
 #include "kmodload.h"
 #include "lifecycle.h"
@@ -219,36 +220,6 @@ static int parse_args(int argc, char **argv, struct cli *c,
 	return -1;
 }
 
-/* Load bcachetab; print its bad lines. Returns EXIT_OK or EXIT_CONFIG. */
-static int load_config(struct context *ctx, struct bcachetab *tab,
-		       bool missing_ok)
-{
-	const char *why;
-	int r = bcachetab_check_owner(ctx->config, &why);
-
-	memset(tab, 0, sizeof(*tab));
-	if (r == -ENOENT && missing_ok)
-		return bcachetab_parse("", 0, tab) < 0 ? EXIT_FAILED : EXIT_OK;
-	if (r == -EPERM) {
-		log_err("%s %s: refusing it, since whoever can write it decides "
-			"what root registers (chown root, chmod go-w)",
-			ctx->config, why);
-		return EXIT_CONFIG;
-	}
-	if (r == 0)
-		r = bcachetab_load(ctx->config, tab);
-	if (r == 0)
-		r = bcachetab_check_duplicates(tab);
-	if (r < 0) {
-		log_err("cannot read %s: %s", ctx->config, strerror(-r));
-		return EXIT_CONFIG;
-	}
-	for (size_t i = 0; i < tab->n_errors; i++)
-		log_at(ctx->config, tab->errors[i].line, "%s",
-		       tab->errors[i].msg);
-	return tab->n_errors ? EXIT_CONFIG : EXIT_OK;
-}
-
 static void report_volume(struct context *ctx, struct volume *v)
 {
 	char link[64] = "", rel[256];
@@ -350,9 +321,9 @@ static int do_assemble(struct context *ctx, const struct cli *c)
 {
 	struct bcachetab tab;
 	struct assembly a;
-	int cfg = load_config(ctx, &tab, false), rc, r;
+	int cfg = config_load(ctx, &tab, false), rc, r;
 
-	if (cfg == EXIT_CONFIG && !tab.entries && tab.n_errors == 0)
+	if (cfg < 0)
 		return EXIT_CONFIG; /* unreadable or unsafe file */
 	if (check_names(c, &tab, ctx) != EXIT_OK)
 		cfg = EXIT_CONFIG;
@@ -391,6 +362,25 @@ static int do_assemble(struct context *ctx, const struct cli *c)
 	return rc == EXIT_OK || rc == EXIT_HELD ? (cfg ? cfg : rc) : rc;
 }
 
+/*
+ * Does device d matter to entry e: its backing device, or a cache device of
+ * its set (named by the line, or by a formatted backing superblock)?
+ */
+static bool concerns(struct context *ctx, const struct devtab *devs,
+		     const struct blockdev *d, const struct bt_entry *e,
+		     const struct aliases *al)
+{
+	const struct blockdev *b;
+
+	if (blockdev_matches(ctx, devs, d, e->device, al))
+		return true;
+	if (e->has_cset)
+		return blockdev_is_cache_of(d, e->cset);
+	b = devtab_find(ctx, devs, e->device);
+	return b && b->sb_status == 0 && sb_is_backing(&b->sb) &&
+	       blockdev_is_cache_of(d, b->sb.set_uuid);
+}
+
 /* udev: one device appeared; register it if a volume needs it. */
 static int do_incremental(struct context *ctx, const struct cli *c)
 {
@@ -408,7 +398,7 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 	base = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
 	al.v = c->args + 1; /* udev's $links */
 	al.n = c->nargs - 1;
-	if (load_config(ctx, &tab, true) == EXIT_CONFIG && !tab.entries)
+	if (config_load(ctx, &tab, true) < 0)
 		return EXIT_CONFIG;
 	if (assembly_init(&a, ctx) < 0 || devtab_scan(ctx, &a.devs) < 0 ||
 	    !(d = devtab_find_name(&a.devs, base))) {
@@ -418,14 +408,8 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 	}
 	for (size_t i = 0; i < tab.n_entries; i++) {
 		const struct bt_entry *e = &tab.entries[i];
-		const struct blockdev *b = devtab_find(ctx, &a.devs, e->device);
 
-		if (blockdev_matches(ctx, &a.devs, d, e->device, &al))
-			b = d;
-		if (!selected(c, e) || (b != d && !(e->has_cset &&
-					       blockdev_is_cache_of(d, e->cset)) &&
-				  !(b && d->sb_status == 0 &&
-				    !memcmp(d->sb.set_uuid, b->sb.set_uuid, 16))))
+		if (!selected(c, e) || !concerns(ctx, &a.devs, d, e, &al))
 			continue;
 		if (assembly_add(&a, e, true) < 0)
 			break;
@@ -467,7 +451,9 @@ static int do_query(struct context *ctx, const struct cli *c)
 		}
 		return c->nargs ? rc : EXIT_CONFIG;
 	}
-	cfg = load_config(ctx, &tab, c->mode != M_DETAIL || c->scan);
+	cfg = config_load(ctx, &tab, c->mode != M_DETAIL || c->scan);
+	if (cfg < 0)
+		cfg = EXIT_CONFIG; /* nothing to show but the error */
 	if (devtab_scan(ctx, &devs) < 0) {
 		log_err("cannot list block devices under %s/class/block",
 			ctx->sysfs);
@@ -581,10 +567,10 @@ static int initrd_setup(struct context *ctx, struct cli *c)
 static int do_last_resort(struct context *ctx, const struct cli *c)
 {
 	struct bcachetab tab;
-	int rc = load_config(ctx, &tab, false);
+	int rc = config_load(ctx, &tab, false);
 
-	if (rc == EXIT_CONFIG && !tab.entries)
-		return rc;
+	if (rc < 0)
+		return EXIT_CONFIG;
 	rc = EXIT_OK;
 	for (size_t i = 0; i < tab.n_entries; i++) {
 		const struct bt_entry *e = &tab.entries[i];
@@ -632,14 +618,18 @@ int main(int argc, char **argv)
 	case M_INCREMENTAL:
 		return do_incremental(&ctx, &c);
 	case M_CHECK:
-		rc = load_config(&ctx, &tab, false);
+		rc = config_load(&ctx, &tab, false);
+		if (rc < 0)
+			return EXIT_CONFIG;
 		if (rc == EXIT_OK)
 			log_notice("%s: %zu volume%s, no problems", ctx.config,
 				   tab.n_entries, tab.n_entries == 1 ? "" : "s");
 		bcachetab_free(&tab);
 		return rc;
 	case M_LIST:
-		rc = load_config(&ctx, &tab, false);
+		rc = config_load(&ctx, &tab, false);
+		if (rc < 0)
+			return EXIT_CONFIG;
 		for (size_t i = 0; i < tab.n_entries; i++) {
 			const struct bt_entry *e = &tab.entries[i];
 

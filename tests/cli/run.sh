@@ -72,6 +72,12 @@ tab "a /dev/vdb -"
 chmod 0666 "$BCACHETAB"
 expect check-perm 2 "is writable by group or others: refusing it" -- "$BIN" --check
 expect scan-perm 2 "is writable by group or others: refusing it" -- "$BIN" --scan -t 0
+# the same rule for every mode that acts on bcachetab
+expect run-perm 2 "is writable by group or others: refusing it" -- "$BIN" --run a
+expect stop-perm 2 "is writable by group or others: refusing it" -- "$BIN" --stop a
+expect create-perm 2 "is writable by group or others: refusing it" -- \
+	"$BIN" --create b /dev/vdq
+expect lastresort-perm 2 "is writable by group or others: refusing it" -- "$BIN" --last-resort
 rm -f "$BCACHETAB"
 expect check-missing 2 "cannot read $BCACHETAB" -- "$BIN" --check
 
