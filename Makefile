@@ -120,7 +120,8 @@ install: $(BIN)
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble-last-resort.service
 	$(SUBST) systemd/bcacheassemble-initramfs.service.in \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble-initramfs.service
-	install -m 0644 systemd/bcacheassemble-last-resort.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 0644 systemd/bcacheassemble-last-resort.timer \
+		systemd/bcacheassemble-initramfs.path $(DESTDIR)$(SYSTEMDUNITDIR)/
 	for f in dracut-module/90bcacheassemble/*; do \
 		$(SUBST) $$f >$(DESTDIR)$(DRACUTDIR)/$${f##*/}; done
 	chmod 0755 $(DESTDIR)$(DRACUTDIR)/*

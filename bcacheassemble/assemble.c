@@ -13,7 +13,9 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "log.h"
+#include "policy.h"
 #include "rawline.h"
 #include "state.h"
 #include "sysfs.h"
@@ -35,50 +37,6 @@ static void set_why(struct volume *v, enum vol_status st, int err,
 	va_start(ap, fmt);
 	vsnprintf(v->why, sizeof(v->why), fmt, ap);
 	va_end(ap);
-}
-
-static int attr_path(char *buf, size_t len, const char *dev, const char *attr)
-{
-	int n = snprintf(buf, len, "class/block/%s/bcache%s%s", dev,
-			 attr ? "/" : "", attr ? attr : "");
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-bool backing_registered(struct context *ctx, const char *dev)
-{
-	char rel[256];
-
-	return attr_path(rel, sizeof(rel), dev, "running") == 0 &&
-	       sysfs_exists(ctx, rel);
-}
-
-bool backing_running(struct context *ctx, const char *dev)
-{
-	char rel[256], buf[16];
-
-	if (attr_path(rel, sizeof(rel), dev, "running") < 0 ||
-	    sysfs_read(ctx, rel, buf, sizeof(buf)) < 0)
-		return false;
-	return !strcmp(buf, "1");
-}
-
-bool backing_attached(struct context *ctx, const char *dev, char *cset,
-		      size_t len)
-{
-	char rel[256];
-
-	return attr_path(rel, sizeof(rel), dev, "cache") == 0 &&
-	       sysfs_link_name(ctx, rel, cset, len) == 0;
-}
-
-bool cache_set_present(struct context *ctx, const uint8_t cset[16])
-{
-	char rel[64], u[UUID_STR_LEN];
-
-	uuid_to_text(cset, u);
-	snprintf(rel, sizeof(rel), "fs/bcache/%s", u);
-	return sysfs_exists(ctx, rel);
 }
 
 /* Register every known cache device of the set; *present once it exists. */
@@ -131,14 +89,17 @@ static const char *register_advice(int err)
 	}
 }
 
-/* The state a raw volume is registered with (bcachetab(5), "States"). */
-static enum bdev_state raw_state(struct context *ctx, const struct bt_entry *e)
+/* Was the volume run uncached in this boot's initramfs? */
+static int run_marked(struct assembly *a, struct volume *v)
 {
-	if (!e->has_cset)
-		return BDEV_NONE;
-	if (state_is_stale(ctx, e->uuid))
-		return BDEV_STALE;
-	return e->mode == MODE_WRITEBACK ? BDEV_DIRTY : BDEV_CLEAN;
+	int r = v->e->raw ? state_run_marked(a->ctx, v->e->uuid) : 0;
+
+	if (r < 0)
+		set_why(v, VOL_FAILED, r,
+			"cannot tell whether it ran without its cache set "
+			"(%s/stale: %s); not registering it",
+			a->ctx->rundir, strerror(-r));
+	return r;
 }
 
 static bool check_identity(struct assembly *a, struct volume *v,
@@ -188,31 +149,28 @@ static const uint8_t *volume_cset(const struct volume *v,
 }
 
 static int register_backing(struct assembly *a, struct volume *v,
-			    const struct blockdev *d)
+			    const struct blockdev *d, bool marked)
 {
 	char line[512];
 	int r;
 
 	if (!v->e->raw)
 		return sysfs_write(a->ctx, "fs/bcache/register", d->node);
-	r = rawline_format(v->e, d->major, d->minor, raw_state(a->ctx, v->e),
-			   line, sizeof(line));
+	r = rawline_format(v->e, d->major, d->minor,
+			   policy_reg_state(v->e, marked),
+			   policy_reg_mode(v->e, marked), line, sizeof(line));
 	if (r < 0)
 		return r;
 	log_debug("register_raw: %s", line);
-	r = sysfs_write(a->ctx, "fs/bcache/register_raw", line);
-	return r;
+	return sysfs_write(a->ctx, "fs/bcache/register_raw", line);
 }
 
 static void apply_tunables(struct assembly *a, struct volume *v)
 {
 	for (unsigned i = 0; i < v->e->n_tunables; i++) {
 		const struct bt_tunable *t = &v->e->tunables[i];
-		char rel[256];
-		int r;
+		int r = kattr_write(a->ctx, v->dev, t->attr, t->value);
 
-		(void)attr_path(rel, sizeof(rel), v->dev, t->attr);
-		r = sysfs_write(a->ctx, rel, t->value);
 		if (r < 0)
 			log_warn("%s: cannot set %s=%s: %s", v->e->name,
 				 t->attr, t->value, strerror(-r));
@@ -221,13 +179,12 @@ static void apply_tunables(struct assembly *a, struct volume *v)
 
 static bool check_registered_identity(struct assembly *a, struct volume *v)
 {
-	char rel[256], buf[64], want[UUID_STR_LEN];
+	char buf[64], want[UUID_STR_LEN];
 
 	if (!v->e->raw)
 		return true;
 	uuid_to_text(v->e->uuid, want);
-	(void)attr_path(rel, sizeof(rel), v->dev, "backing_dev_uuid");
-	if (sysfs_read(a->ctx, rel, buf, sizeof(buf)) == 0 &&
+	if (kattr_read(a->ctx, v->dev, "backing_dev_uuid", buf, sizeof(buf)) == 0 &&
 	    strcasecmp(buf, want)) {
 		set_why(v, VOL_FAILED, -EEXIST,
 			"/dev/%s is registered with uuid %s, bcachetab says %s; "
@@ -242,7 +199,7 @@ static bool check_registered_identity(struct assembly *a, struct volume *v)
 static void maybe_attach(struct assembly *a, struct volume *v,
 			 const uint8_t *cset)
 {
-	char rel[256], u[UUID_STR_LEN], cur[64];
+	char u[UUID_STR_LEN], cur[64];
 	int r;
 
 	if (v->e->raw || !cset || backing_attached(a->ctx, v->dev, cur,
@@ -251,8 +208,7 @@ static void maybe_attach(struct assembly *a, struct volume *v,
 	if (!cache_set_present(a->ctx, cset))
 		return;
 	uuid_to_text(cset, u);
-	(void)attr_path(rel, sizeof(rel), v->dev, "attach");
-	r = sysfs_write(a->ctx, rel, u);
+	r = kattr_write(a->ctx, v->dev, "attach", u);
 	if (r < 0)
 		log_warn("%s: cannot attach to cache set %s: %s (see dmesg)",
 			 v->e->name, u, strerror(-r));
@@ -261,33 +217,109 @@ static void maybe_attach(struct assembly *a, struct volume *v,
 bool volume_may_hold_dirty(struct context *ctx, const struct bt_entry *e,
 			   const struct blockdev *d)
 {
-	if (e->raw)
-		return e->has_cset && e->mode == MODE_WRITEBACK &&
-		       !state_is_stale(ctx, e->uuid);
+	struct kview k = { 0 };
+
+	if (e->raw) {
+		if (d)
+			kview_read(ctx, d->name, &k);
+		/* a mark we cannot read counts as none: more cautious */
+		return policy_raw_may_hold_dirty(
+			e, state_run_marked(ctx, e->uuid) == 1, &k);
+	}
 	return !d || d->sb_status != 0 || sb_bdev_state(&d->sb) == BDEV_DIRTY;
 }
 
-/* Attached again after a stale registration: the old cache copy is gone. */
-static void clear_stale(struct assembly *a, struct volume *v)
+/* Change the volume's line; the loaded entry follows on success. */
+static int record(struct assembly *a, struct volume *v,
+		  const struct bt_entry *new)
 {
-	int r = state_clear_stale(a->ctx, v->e->uuid);
+	int r = record_line(a->ctx, v->e, new);
 
-	if (r < 0)
-		log_warn("%s: cannot remove its stale mark: %s", v->e->name,
-			 strerror(-r));
-	else
-		log_info("%s: attached again, stale mark removed", v->e->name);
-	if (r > 0 && v->e->initrd &&
-	    state_flag_rebuild(a->ctx, "stale mark removed") < 0)
-		log_warn("%s: rebuild the initramfs: it still has the stale "
-			 "mark, and would attach the volume cold at every boot",
-			 v->e->name);
+	if (r == 0)
+		*(struct bt_entry *)v->e = *new;
+	return r;
+}
+
+/*
+ * A raw volume runs while its cache set does not have it (started without
+ * the set, or the set refused the attach): the set's copy is out of date
+ * from now on, and the record must say so before anything else happens.
+ */
+static int record_stale(struct assembly *a, struct volume *v)
+{
+	struct bt_entry n = *v->e;
+
+	if (!v->e->raw || !v->e->has_cset || v->e->stale)
+		return 0;
+	if (a->ctx->in_initrd || !a->may_edit)
+		return state_run_mark(a->ctx, v->e->uuid);
+	n.stale = true;
+	return record(a, v, &n);
+}
+
+/* Attached again after a stale registration: the old cache copy is gone. */
+static void clear_stale(struct assembly *a, struct volume *v,
+			const struct kview *k)
+{
+	struct bt_entry n = *v->e;
+	int r;
+
+	if (!a->may_edit ||
+	    !policy_may_clear_stale(v->e, false, k, a->ctx->in_initrd))
+		return;
+	n.stale = false;
+	r = record(a, v, &n);
+	if (r < 0) {
+		log_warn("%s: attached cold again, but 'stale' stays in %s "
+			 "(%s); it attaches cold once more next time",
+			 v->e->name, a->ctx->config, strerror(-r));
+		return;
+	}
+	log_info("%s: attached again; 'stale' removed from its line",
+		 v->e->name);
+	if (policy_may_writeback(v->e, false, !n.initrd) &&
+	    kattr_write(a->ctx, v->dev, "cache_mode", "writeback") < 0)
+		log_warn("%s: cannot switch it to writeback", v->e->name);
+	if (n.initrd)
+		log_notice("%s: writethrough until the initramfs images have "
+			   "the new line (bcacheassemble --update-images, run "
+			   "by bcacheassemble-initramfs.path)",
+			   v->e->name);
+}
+
+static void evaluate_running(struct assembly *a, struct volume *v,
+			     const uint8_t *cset)
+{
+	struct kview k;
+	char u[UUID_STR_LEN];
+	int r;
+
+	v->status = VOL_RUNNING;
+	v->why[0] = 0;
+	if (!v->e->raw || !cset)
+		return;
+	kview_read(a->ctx, v->dev, &k);
+	if (k.attached) {
+		clear_stale(a, v, &k);
+		return;
+	}
+	if (!cache_set_present(a->ctx, cset))
+		return; /* started by --run: recorded there */
+	uuid_to_text(cset, u);
+	r = record_stale(a, v);
+	set_why(v, VOL_FAILED, -EIO,
+		"runs, but cache set %s did not take it (a full uuid table, "
+		"or a refused attach: see dmesg); it runs uncached%s",
+		u, r < 0 ? " and THIS COULD NOT BE RECORDED: the next boot "
+			   "may serve stale blocks; make bcachetab writable "
+			   "and run --scan again" :
+			   ", recorded as stale");
 }
 
 static void evaluate(struct assembly *a, struct volume *v,
 		     const uint8_t *cset)
 {
-	char u[UUID_STR_LEN] = "", cur[64];
+	char u[UUID_STR_LEN] = "";
 	bool present = false;
 
 	if (!backing_registered(a->ctx, v->dev)) {
@@ -303,11 +335,7 @@ static void evaluate(struct assembly *a, struct volume *v,
 		maybe_attach(a, v, cset);
 	}
 	if (backing_running(a->ctx, v->dev)) {
-		v->status = VOL_RUNNING;
-		v->why[0] = 0;
-		if (v->e->raw && state_is_stale(a->ctx, v->e->uuid) &&
-		    backing_attached(a->ctx, v->dev, cur, sizeof(cur)))
-			clear_stale(a, v);
+		evaluate_running(a, v, cset);
 		return;
 	}
 	if (!cset) {
@@ -338,8 +366,9 @@ static void volume_step(struct assembly *a, struct volume *v)
 	snprintf(v->dev, sizeof(v->dev), "%s", d->name);
 	if (!backing_registered(a->ctx, d->name)) {
 		const uint8_t *cset;
+		int marked;
 
-		if (!check_identity(a, v, d))
+		if (!check_identity(a, v, d) || (marked = run_marked(a, v)) < 0)
 			return;
 		cset = volume_cset(v, d);
 		if (cset) {
@@ -347,7 +376,7 @@ static void volume_step(struct assembly *a, struct volume *v)
 
 			register_cache_set(a, cset, &present);
 		}
-		r = register_backing(a, v, d);
+		r = register_backing(a, v, d, marked);
 		if (r < 0 && !backing_registered(a->ctx, d->name)) {
 			set_why(v, VOL_FAILED, r, "cannot register %s: %s",
 				d->node, register_advice(r));

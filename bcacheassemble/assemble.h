@@ -6,6 +6,7 @@
 #include "bcachetab.h"
 #include "context.h"
 #include "devices.h"
+#include "kernel.h"
 
 enum vol_status {
 	VOL_PENDING, /* device or cache set not seen yet */
@@ -33,6 +34,7 @@ struct assembly {
 	int uevent_fd;
 	unsigned default_timeout; /* seconds, for entries without timeout= */
 	unsigned default_wait;
+	bool may_edit;            /* holds the lock: may change bcachetab */
 };
 
 /* Exit codes (bcacheassemble(8)). */
@@ -54,15 +56,9 @@ int assembly_run(struct assembly *a) _must_check_;
 void assembly_step_all(struct assembly *a);
 int assembly_exit_code(const struct assembly *a);
 
-/* Read the backing device's bcache state from sysfs. */
-bool backing_registered(struct context *ctx, const char *dev);
-bool backing_running(struct context *ctx, const char *dev);
-bool backing_attached(struct context *ctx, const char *dev, char *cset,
-		      size_t len);
 /* Best effort: failures are logged, the set's presence is what counts. */
 void register_cache_set(struct assembly *a, const uint8_t cset[16],
 			bool *present);
-bool cache_set_present(struct context *ctx, const uint8_t cset[16]);
 /* Could the cache set hold data of this volume that is not on the disk? */
 bool volume_may_hold_dirty(struct context *ctx, const struct bt_entry *e,
 			   const struct blockdev *d);

@@ -16,7 +16,6 @@
 
 #include "uuidtext.h"
 
-#define LINE_MAX_BYTES 4096
 
 static const char *const mode_names[] = {
 	[MODE_WRITETHROUGH] = "writethrough",
@@ -64,6 +63,18 @@ bool bt_label_valid(const char *label)
 	return true;
 }
 
+bool bt_serial_valid(const char *serial)
+{
+	size_t n = strlen(serial);
+
+	if (n == 0 || n > BT_SERIAL_MAX)
+		return false;
+	for (; *serial; serial++)
+		if (*serial <= ' ' || *serial > '~' || *serial == ',')
+			return false;
+	return true;
+}
+
 int bt_fail(char *msg, size_t msglen, const char *fmt, ...)
 {
 	va_list ap;
@@ -99,6 +110,10 @@ int bt_validate_entry(const struct bt_entry *e, char *msg, size_t msglen)
 			return bt_fail(msg, msglen,
 				    "mode=writeback needs a cache set UUID in "
 				    "field 3");
+		if (e->stale && !e->has_cset)
+			return bt_fail(msg, msglen,
+				    "'stale' means the cache set's copy is out "
+				    "of date: it needs a cache set in field 3");
 		if (e->block && e->has_data_offset &&
 		    e->data_offset % (e->block / 512))
 			return bt_fail(msg, msglen,
@@ -108,9 +123,10 @@ int bt_validate_entry(const struct bt_entry *e, char *msg, size_t msglen)
 		return 0;
 	}
 	if (e->has_uuid || e->mode != MODE_UNSET || e->has_label ||
-	    e->has_data_offset || e->block)
+	    e->has_data_offset || e->block || e->stale || e->serial[0])
 		return bt_fail(msg, msglen,
-			    "uuid=, mode=, label=, data_offset= and block= are "
+			    "uuid=, mode=, label=, data_offset=, block=, "
+			    "serial= and stale are "
 			    "for raw volumes; a formatted device keeps them "
 			    "in its superblock (add 'raw' if this disk has "
 			    "none)");
@@ -140,7 +156,7 @@ static int split_fields(char *s, char **f, int max)
 int bt_parse_line(const char *line, unsigned lineno, struct bt_entry *e,
 		  char *msg, size_t msglen)
 {
-	char buf[LINE_MAX_BYTES];
+	char buf[BT_LINE_MAX];
 	char *f[4];
 	int n;
 
@@ -151,7 +167,9 @@ int bt_parse_line(const char *line, unsigned lineno, struct bt_entry *e,
 		return bt_fail(msg, msglen, "line longer than %zu bytes",
 			    sizeof(buf) - 1);
 	strcpy(buf, line);
-	buf[strcspn(buf, "\r\n")] = 0;
+	/* a CRLF file's CR ends the line; one anywhere else is an error */
+	if (buf[0] && buf[strlen(buf) - 1] == '\r')
+		buf[strlen(buf) - 1] = 0;
 	for (char *p = buf; *p; p++)
 		if ((unsigned char)*p < 0x20 && *p != '\t')
 			return bt_fail(msg, msglen, "control character in line");
@@ -246,7 +264,7 @@ int bcachetab_parse(const char *text, size_t len, struct bcachetab *tab)
 
 	memset(tab, 0, sizeof(*tab));
 	while (pos < len) {
-		char line[LINE_MAX_BYTES + 1], msg[200];
+		char line[BT_LINE_MAX + 1], msg[200];
 		size_t end = pos, n;
 		struct bt_entry e;
 		int r;
@@ -257,9 +275,9 @@ int bcachetab_parse(const char *text, size_t len, struct bcachetab *tab)
 		n = end - pos;
 		if (memchr(text + pos, 0, n)) {
 			r = bt_fail(msg, sizeof(msg), "NUL byte in line");
-		} else if (n > LINE_MAX_BYTES) {
+		} else if (n > BT_LINE_MAX) {
 			r = bt_fail(msg, sizeof(msg), "line longer than %d bytes",
-				 LINE_MAX_BYTES - 1);
+				 BT_LINE_MAX - 1);
 		} else {
 			memcpy(line, text + pos, n);
 			line[n] = 0;
@@ -506,6 +524,8 @@ int bt_format_entry(const struct bt_entry *e, char *buf, size_t len)
 		sb_opt(&b, &first, "block=%u", e->block);
 	if (e->size)
 		sb_opt(&b, &first, "size=%" PRIu64, e->size);
+	if (e->serial[0])
+		sb_opt(&b, &first, "serial=%s", e->serial);
 	if (e->has_timeout)
 		sb_opt(&b, &first, "timeout=%u", e->timeout);
 	if (e->has_wait)
@@ -519,5 +539,7 @@ int bt_format_entry(const struct bt_entry *e, char *buf, size_t len)
 		sb_opt(&b, &first, "noauto");
 	if (e->initrd)
 		sb_opt(&b, &first, "initrd");
+	if (e->stale)
+		sb_opt(&b, &first, "stale");
 	return b.overflow ? -ENOSPC : 0;
 }

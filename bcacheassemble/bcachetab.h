@@ -11,6 +11,8 @@
 #define BT_LABEL_MAX 32
 #define BT_DEVICE_MAX 256
 #define BT_TUNABLES_MAX 8
+#define BT_SERIAL_MAX 64
+#define BT_LINE_MAX 4096
 
 /* bcache cache modes, in BDEV_CACHE_MODE order. */
 enum cache_mode {
@@ -35,6 +37,13 @@ struct bt_entry {
 	uint8_t cset[16];
 
 	bool raw, nofail, noauto, initrd;
+	/*
+	 * stale: the volume ran without its cache set since the set last saw
+	 * it, so the set's copy of its blocks must never be served: the next
+	 * registration says state=stale (raw volumes only).
+	 */
+	bool stale;
+	char serial[BT_SERIAL_MAX + 1]; /* identity check, "" = none */
 	bool has_uuid;
 	uint8_t uuid[16];
 	enum cache_mode mode;
@@ -93,6 +102,7 @@ bool bt_name_valid(const char *name);
 /* Format a parse error into msg; returns -EINVAL. */
 int bt_fail(char *msg, size_t msglen, const char *fmt, ...) _printf_(3, 4);
 bool bt_label_valid(const char *label);
+bool bt_serial_valid(const char *serial);
 
 const char *cache_mode_name(enum cache_mode m);
 enum cache_mode cache_mode_from_name(const char *s);

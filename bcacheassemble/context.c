@@ -10,7 +10,10 @@ void context_init(struct context *ctx)
 	ctx->config = "/etc/bcachetab";
 	ctx->sysfs = "/sys";
 	ctx->devroot = "";
-	ctx->statedir = "/var/lib/bcacheassemble";
+	ctx->imageflag = "/etc/bcacheassemble/initramfs-outdated";
+	ctx->update_images =
+		"if command -v update-initramfs >/dev/null; then "
+		"update-initramfs -u -k all; else dracut -f --regenerate-all; fi";
 	ctx->rundir = "/run/bcacheassemble";
 	ctx->cmdline = "/proc/cmdline";
 	ctx->fsroot = "";
@@ -30,7 +33,8 @@ void context_from_env(struct context *ctx)
 	override(&ctx->config, "BCACHETAB");
 	override(&ctx->sysfs, "BCACHEASSEMBLE_SYSFS");
 	override(&ctx->devroot, "BCACHEASSEMBLE_DEVROOT");
-	override(&ctx->statedir, "BCACHEASSEMBLE_STATEDIR");
+	override(&ctx->imageflag, "BCACHEASSEMBLE_IMAGE_FLAG");
+	override(&ctx->update_images, "BCACHEASSEMBLE_UPDATE_IMAGES");
 	override(&ctx->rundir, "BCACHEASSEMBLE_RUNDIR");
 	override(&ctx->uevent_sock, "BCACHEASSEMBLE_UEVENT_SOCKET");
 	override(&ctx->cmdline, "BCACHEASSEMBLE_CMDLINE");

@@ -19,13 +19,14 @@ struct context {
 	const char *config;     /* bcachetab path */
 	const char *sysfs;      /* sysfs mount point, "/sys" */
 	const char *devroot;    /* prefix for device nodes, "" normally */
-	const char *statedir;   /* persistent state, /var/lib/bcacheassemble */
-	const char *rundir;     /* volatile state, /run/bcacheassemble */
+	const char *rundir;     /* run marks and the lock, /run/bcacheassemble */
+	const char *imageflag;  /* "initramfs images outdated", persistent */
+	const char *update_images; /* shell command rebuilding every image */
 	const char *uevent_sock; /* AF_UNIX datagram path replacing netlink */
 	const char *cmdline;    /* kernel command line, /proc/cmdline */
 	const char *fsroot;     /* prefix for initramfs detection, "" */
 	bool load_module;       /* may load bcache with libkmod */
-	bool statedir_ro;       /* initramfs: statedir is the image's copy */
+	bool in_initrd;         /* initramfs: bcachetab is the image's copy */
 	sysfs_write_hook write_hook;
 	void *hook_data;
 };

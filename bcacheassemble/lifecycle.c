@@ -10,11 +10,12 @@
 #include "assemble.h"
 #include "config.h"
 #include "devices.h"
+#include "kernel.h"
 #include "log.h"
+#include "policy.h"
 #include "rawline.h"
 #include "state.h"
 #include "sysfs.h"
-#include "tabedit.h"
 #include "uevent.h"
 #include "uuidtext.h"
 
@@ -57,38 +58,23 @@ static int target_load(struct context *ctx, const char *name,
 	return EXIT_OK;
 }
 
-static int rel_attr(char *buf, size_t len, const char *dev, const char *attr)
-{
-	return snprintf(buf, len, "class/block/%s/bcache/%s", dev, attr);
-}
-
 int wait_state(struct context *ctx, const char *dev, const char *want,
 	       unsigned timeout)
 {
 	int64_t deadline = now_ms() + (int64_t)timeout * 1000;
-	char rel[256], buf[64];
+	char buf[64];
 
-	rel_attr(rel, sizeof(rel), dev, "state");
 	for (;;) {
 		/* sysfs state has no notification: re-read it on a tick. */
 		struct timespec tick = { 0, 100 * 1000 * 1000 };
 
-		if (sysfs_read(ctx, rel, buf, sizeof(buf)) == 0 &&
+		if (kattr_read(ctx, dev, "state", buf, sizeof(buf)) == 0 &&
 		    !strcmp(buf, want))
 			return 0;
 		if (now_ms() >= deadline)
 			return -ETIMEDOUT;
 		nanosleep(&tick, NULL);
 	}
-}
-
-/* The initramfs has its own copy of an initrd volume's line. */
-static void flag_rebuild(struct context *ctx, const struct bt_entry *e)
-{
-	if (e->initrd && state_flag_rebuild(ctx, "bcachetab changed") < 0)
-		log_warn("%s: rebuild the initramfs (update-initramfs -u, or "
-			 "dracut -f): it has the old bcachetab line",
-			 e->name);
 }
 
 /*
@@ -119,18 +105,35 @@ static int wait_released(struct context *ctx, const struct blockdev *d,
 	}
 }
 
-static int replace_line(struct context *ctx, const struct bt_entry *e)
+/* Record new in place of the target's line; the target follows. */
+static int replace_line(struct context *ctx, struct target *t,
+			const struct bt_entry *e)
 {
-	char line[1024];
-	int r = bt_format_entry(e, line, sizeof(line));
+	int r = record_line(ctx, t->e, e);
 
-	if (r == 0)
-		r = tabedit_apply(ctx->config, e->line, line);
 	if (r < 0)
-		log_err("%s: cannot update %s: %s", e->name, ctx->config,
-			strerror(-r));
+		log_err("%s: cannot update %s: %s%s", e->name, ctx->config,
+			strerror(-r),
+			r == -ESTALE ? " (its line changed meanwhile; run the "
+				       "command again)" : "");
 	else
-		flag_rebuild(ctx, e);
+		*(struct bt_entry *)t->e = *e;
+	return r;
+}
+
+/* Images before a change an old image would mishandle; refuse otherwise. */
+static int images_first(struct context *ctx, const struct bt_entry *e)
+{
+	int r = images_update(ctx);
+
+	if (r < 0)
+		log_err("%s: the initramfs images could not be rebuilt (%s): "
+			"they would register it with its old line; nothing "
+			"changed in the kernel. Fix that, then run "
+			"'bcacheassemble --update-images' and this command "
+			"again",
+			e->name, r == -ECHILD ? "the generator failed" :
+						strerror(-r));
 	return r;
 }
 
@@ -219,10 +222,8 @@ static int create_device_checks(struct context *ctx, struct target *t,
 
 static void undo_register(struct context *ctx, const struct blockdev *d)
 {
-	char rel[256];
-
-	rel_attr(rel, sizeof(rel), d->name, "stop");
-	if (sysfs_write(ctx, rel, "1") < 0 || wait_released(ctx, d, 30) < 0)
+	if (kattr_write(ctx, d->name, "stop", "1") < 0 ||
+	    wait_released(ctx, d, 30) < 0)
 		log_err("could not stop /dev/%s again; stop it by hand",
 			d->name);
 }
@@ -234,13 +235,15 @@ static int create_register(struct context *ctx, struct target *t,
 	int r;
 
 	/* First registration: no slot in the set yet, so state=none. */
-	r = rawline_format(e, t->d->major, t->d->minor, BDEV_NONE, line,
-			   sizeof(line));
+	r = rawline_format(e, t->d->major, t->d->minor, BDEV_NONE,
+			   policy_reg_mode(e, false), line, sizeof(line));
 	if (r == 0)
 		r = sysfs_write(ctx, "fs/bcache/register_raw", line);
 	if (r < 0) {
-		log_err("cannot register %s: %s (see dmesg)", e->device,
-			strerror(-r));
+		log_err("cannot register %s: %s%s", e->device, strerror(-r),
+			r == -EBUSY ? ": it is mounted or in use (swap, dm, "
+				      "md, LVM); unmount it first" :
+				      " (see dmesg)");
 		return EXIT_FAILED;
 	}
 	if (wait_state(ctx, t->d->name, e->has_cset ? "clean" : "no cache",
@@ -263,6 +266,25 @@ static int create_register(struct context *ctx, struct target *t,
 	return EXIT_OK;
 }
 
+/* After a cold attach: drop 'stale', then the line's writeback, in order. */
+static int settle_attached(struct context *ctx, struct target *t,
+			   struct bt_entry *e)
+{
+	if (e->stale) {
+		e->stale = false;
+		if (replace_line(ctx, t, e) < 0)
+			return EXIT_FAILED;
+	}
+	if (!policy_may_writeback(e, false, !images_outdated(ctx)))
+		return EXIT_OK;
+	if (kattr_write(ctx, t->d->name, "cache_mode", "writeback") < 0) {
+		log_err("%s: attached, but the kernel refused writeback (see "
+			"dmesg)", e->name);
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
 int do_create(struct context *ctx, const struct lifecycle_args *a)
 {
 	struct target t = { 0 };
@@ -277,24 +299,42 @@ int do_create(struct context *ctx, const struct lifecycle_args *a)
 		rc = EXIT_FAILED;
 	if (rc == EXIT_OK)
 		rc = create_device_checks(ctx, &t, &e);
-	if (rc == EXIT_OK)
-		rc = create_register(ctx, &t, &e, a->timeout);
-	if (rc == EXIT_OK) {
-		r = bt_format_entry(&e, line, sizeof(line));
-		if (r == 0)
-			r = tabedit_apply(ctx->config, 0, line);
-		if (r < 0) {
-			log_err("cannot append to %s (%s); the volume is "
-				"stopped again so no unrecorded raw volume runs",
-				ctx->config, strerror(-r));
-			undo_register(ctx, t.d);
-			rc = EXIT_FAILED;
-		} else {
-			printf("%s\n", line);
-			log_notice("%s: created on %s", e.name, e.device);
-			flag_rebuild(ctx, &e);
-		}
+	if (rc != EXIT_OK)
+		goto out;
+	/*
+	 * The line first, as stale: a crash after this leaves a line whose
+	 * next registration attaches cold; never an unrecorded raw volume.
+	 */
+	e.stale = e.has_cset;
+	r = record_line(ctx, NULL, &e);
+	if (r < 0) {
+		log_err("cannot append to %s: %s; nothing registered",
+			ctx->config, strerror(-r));
+		rc = EXIT_FAILED;
+		goto out;
 	}
+	rc = create_register(ctx, &t, &e, a->timeout);
+	if (rc != EXIT_OK) {
+		if (record_line(ctx, &e, NULL) < 0)
+			log_err("remove the line of '%s' from %s by hand",
+				e.name, ctx->config);
+		goto out;
+	}
+	t.e = &e;
+	{
+		struct bt_entry done = e;
+
+		rc = settle_attached(ctx, &t, &done);
+		e = done;
+	}
+	if (bt_format_entry(&e, line, sizeof(line)) == 0)
+		printf("%s\n", line);
+	log_notice("%s: created on %s", e.name, e.device);
+	if (e.initrd)
+		log_notice("%s: an 'initrd' volume: the initramfs images are "
+			   "rebuilt by 'bcacheassemble --update-images'",
+			   e.name);
+out:
 	target_free(&t);
 	return rc;
 }
@@ -303,7 +343,7 @@ int do_attach(struct context *ctx, const struct lifecycle_args *a)
 {
 	struct target t;
 	struct bt_entry e;
-	char rel[256], cur[64];
+	char cur[64];
 	int rc = target_load(ctx, a->name, &t, true);
 
 	if (rc != EXIT_OK)
@@ -321,38 +361,82 @@ int do_attach(struct context *ctx, const struct lifecycle_args *a)
 		rc = EXIT_FAILED;
 		goto out;
 	}
+	/* record first, as stale: until attached, the set has no valid copy */
 	e.has_cset = true;
-	rel_attr(rel, sizeof(rel), t.d->name, "attach");
-	if (sysfs_write(ctx, rel, a->cset) < 0 ||
-	    !backing_attached(ctx, t.d->name, cur, sizeof(cur))) {
-		log_err("%s: the kernel did not attach it (see dmesg)", a->name);
+	e.stale = e.raw;
+	if (replace_line(ctx, &t, &e) < 0) {
 		rc = EXIT_FAILED;
 		goto out;
 	}
-	if (replace_line(ctx, &e) < 0)
+	if (kattr_write(ctx, t.d->name, "attach", a->cset) < 0 ||
+	    !backing_attached(ctx, t.d->name, cur, sizeof(cur))) {
+		log_err("%s: the kernel did not attach it (see dmesg); its line "
+			"names the set, stale: the next registration attaches "
+			"it cold",
+			a->name);
 		rc = EXIT_FAILED;
+		goto out;
+	}
+	rc = settle_attached(ctx, &t, &e);
 out:
 	target_free(&t);
 	return rc;
+}
+
+/* Leave writeback in the kernel and wait until every dirty block is home. */
+static int drain(struct context *ctx, struct target *t, const char *why,
+		 unsigned timeout)
+{
+	struct kview k;
+
+	kview_read(ctx, t->d->name, &k);
+	if (k.mode == MODE_WRITEBACK &&
+	    kattr_write(ctx, t->d->name, "cache_mode", "writethrough") < 0) {
+		log_err("%s: the kernel refused to leave writeback", t->e->name);
+		return EXIT_FAILED;
+	}
+	if (wait_state(ctx, t->d->name, "clean", timeout) < 0) {
+		log_err("%s: dirty data is still being written back after %u "
+			"s; bcachetab is unchanged: run %s again later",
+			t->e->name, timeout, why);
+		return EXIT_HELD;
+	}
+	return EXIT_OK;
 }
 
 int do_detach(struct context *ctx, const struct lifecycle_args *a)
 {
 	struct target t;
 	struct bt_entry e;
-	char rel[256];
 	int rc = target_load(ctx, a->name, &t, true);
 
 	if (rc != EXIT_OK)
 		goto out;
 	e = *t.e;
-	rel_attr(rel, sizeof(rel), t.d->name, "detach");
-	if (sysfs_write(ctx, rel, "1") < 0) {
+	if (!e.has_cset) {
+		log_notice("%s: has no cache set", a->name);
+		goto out;
+	}
+	rc = t.e->raw ? drain(ctx, &t, "--detach", a->timeout) : EXIT_OK;
+	if (rc != EXIT_OK)
+		goto out;
+	/*
+	 * Clean and writethrough now: 'stale' cannot drop anything, and a
+	 * crash after the detach registers the volume cold, never warm on a
+	 * slot the set has given up.
+	 */
+	if (e.raw) {
+		e.stale = true;
+		if (replace_line(ctx, &t, &e) < 0) {
+			rc = EXIT_FAILED;
+			goto out;
+		}
+	}
+	if (kattr_write(ctx, t.d->name, "detach", "1") < 0) {
 		log_err("%s: the kernel refused to detach (see dmesg)", a->name);
 		rc = EXIT_FAILED;
 		goto out;
 	}
-	/* The kernel writes dirty data back before it lets go. */
 	if (wait_state(ctx, t.d->name, "no cache", a->timeout) < 0) {
 		log_err("%s: detaching, dirty data still being written back; "
 			"bcachetab keeps its cache set until that finishes: run "
@@ -362,76 +446,75 @@ int do_detach(struct context *ctx, const struct lifecycle_args *a)
 		goto out;
 	}
 	e.has_cset = false;
-	if (e.mode == MODE_WRITEBACK) {
-		rel_attr(rel, sizeof(rel), t.d->name, "cache_mode");
-		if (sysfs_write(ctx, rel, "writethrough") < 0)
-			log_warn("%s: cache_mode not reset in the kernel",
-				 a->name);
+	e.stale = false;
+	if (e.mode == MODE_WRITEBACK)
 		e.mode = MODE_WRITETHROUGH;
-	}
-	if (replace_line(ctx, &e) < 0)
+	if (replace_line(ctx, &t, &e) < 0)
 		rc = EXIT_FAILED;
 out:
 	target_free(&t);
 	return rc;
 }
 
+static int set_mode_raw(struct context *ctx, struct target *t,
+			enum cache_mode m, const char *value, unsigned timeout)
+{
+	struct bt_entry e = *t->e;
+	int marked = state_run_marked(ctx, e.uuid), rc;
+
+	switch (policy_set_mode(&e, marked != 0, m)) {
+	case MODE_REFUSE_NOSET:
+		log_err("%s: writeback needs a cache set (--attach)", e.name);
+		return EXIT_CONFIG;
+	case MODE_REFUSE_STALE:
+		log_err("%s: its cache set's copy is stale (it ran without the "
+			"set); it goes to writeback once it has attached again "
+			"(bcacheassemble --scan with the set present)",
+			e.name);
+		return EXIT_FAILED;
+	case MODE_KERNEL_FIRST:
+		rc = drain(ctx, t, "--set-mode", timeout);
+		if (rc != EXIT_OK)
+			return rc;
+		if (kattr_write(ctx, t->d->name, "cache_mode", value) < 0)
+			return EXIT_FAILED;
+		e.mode = m;
+		return replace_line(ctx, t, &e) < 0 ? EXIT_FAILED : EXIT_OK;
+	case MODE_RECORD_FIRST:
+		break;
+	}
+	e.mode = m;
+	if (replace_line(ctx, t, &e) < 0)
+		return EXIT_FAILED;
+	if (m == MODE_WRITEBACK && e.initrd && images_first(ctx, &e) < 0)
+		return EXIT_FAILED;
+	if (kattr_write(ctx, t->d->name, "cache_mode", value) < 0) {
+		log_err("%s: mode not changed in the kernel (see dmesg); "
+			"bcachetab says %s",
+			e.name, value);
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
 int do_set_mode(struct context *ctx, const struct lifecycle_args *a)
 {
 	struct target t;
-	struct bt_entry e;
 	enum cache_mode m = cache_mode_from_name(a->value);
-	char rel[256];
 	int rc = target_load(ctx, a->name, &t, true);
 
 	if (rc != EXIT_OK)
 		goto out;
-	e = *t.e;
-	rel_attr(rel, sizeof(rel), t.d->name, "cache_mode");
 	if (m == MODE_UNSET) {
 		log_err("--set-mode %s: expected writethrough, writeback, "
 			"writearound or none", a->value);
 		rc = EXIT_CONFIG;
-		goto out;
-	}
-	if (!e.raw) { /* the superblock records it */
-		if (sysfs_write(ctx, rel, a->value) < 0)
+	} else if (!t.e->raw) { /* the superblock records it */
+		if (kattr_write(ctx, t.d->name, "cache_mode", a->value) < 0)
 			rc = EXIT_FAILED;
-		goto out;
+	} else {
+		rc = set_mode_raw(ctx, &t, m, a->value, a->timeout);
 	}
-	if (m == MODE_WRITEBACK) {
-		/* Record first: dirty data must never exist unrecorded. */
-		if (!e.has_cset) {
-			log_err("%s: writeback needs a cache set (--attach)",
-				a->name);
-			rc = EXIT_CONFIG;
-			goto out;
-		}
-		e.mode = m;
-		if (replace_line(ctx, &e) < 0 || sysfs_write(ctx, rel, a->value) < 0) {
-			log_err("%s: mode not changed in the kernel; bcachetab "
-				"says writeback, which is the safe side",
-				a->name);
-			rc = EXIT_FAILED;
-		}
-		goto out;
-	}
-	if (sysfs_write(ctx, rel, a->value) < 0) {
-		rc = EXIT_FAILED;
-		goto out;
-	}
-	if (t.e->mode == MODE_WRITEBACK &&
-	    wait_state(ctx, t.d->name, "clean", a->timeout) < 0) {
-		log_err("%s: left writeback, but dirty data remains; bcachetab "
-			"keeps mode=writeback until it is written back: run "
-			"--set-mode again later",
-			a->name);
-		rc = EXIT_HELD;
-		goto out;
-	}
-	e.mode = m;
-	if (replace_line(ctx, &e) < 0)
-		rc = EXIT_FAILED;
 out:
 	target_free(&t);
 	return rc;
@@ -441,7 +524,6 @@ int do_set_label(struct context *ctx, const struct lifecycle_args *a)
 {
 	struct target t;
 	struct bt_entry e;
-	char rel[256];
 	int rc = target_load(ctx, a->name, &t, true);
 
 	if (rc != EXIT_OK)
@@ -453,74 +535,106 @@ int do_set_label(struct context *ctx, const struct lifecycle_args *a)
 		rc = EXIT_CONFIG;
 		goto out;
 	}
-	rel_attr(rel, sizeof(rel), t.d->name, "label");
-	if (sysfs_write(ctx, rel, a->value) < 0) {
-		rc = EXIT_FAILED;
-		goto out;
-	}
-	if (e.raw) {
+	if (e.raw) { /* recorded first: the kernel only follows the line */
 		strcpy(e.label, a->value);
 		e.has_label = true;
-		if (replace_line(ctx, &e) < 0)
+		if (replace_line(ctx, &t, &e) < 0) {
 			rc = EXIT_FAILED;
+			goto out;
+		}
 	}
+	if (kattr_write(ctx, t.d->name, "label", a->value) < 0)
+		rc = EXIT_FAILED;
 out:
 	target_free(&t);
 	return rc;
 }
 
+/* Make 'ran uncached' durable before the volume starts. */
+static int record_run(struct context *ctx, struct target *t)
+{
+	struct bt_entry e = *t->e;
+	int r = 0;
+
+	switch (policy_run_record(&e, ctx->in_initrd)) {
+	case RECORD_NONE:
+		break;
+	case RECORD_RUNMARK:
+		r = state_run_mark(ctx, e.uuid);
+		if (r < 0)
+			log_err("%s: cannot write its run mark under %s (%s); "
+				"refusing, or the old cache could later serve "
+				"stale blocks",
+				e.name, ctx->rundir, strerror(-r));
+		return r;
+	case RECORD_LINE:
+		e.stale = true;
+		r = replace_line(ctx, t, &e);
+		if (r < 0) {
+			log_err("%s: refusing to run it uncached: 'stale' could "
+				"not be recorded, and the old cache would serve "
+				"stale blocks when the set returns",
+				e.name);
+			return r;
+		}
+		break;
+	}
+	if (policy_run_needs_images(&e, ctx->in_initrd) &&
+	    images_outdated(ctx))
+		r = images_first(ctx, &e);
+	return r;
+}
+
 int do_run(struct context *ctx, const struct lifecycle_args *a)
 {
 	struct target t;
-	char rel[256], u[UUID_STR_LEN];
-	int rc = target_load(ctx, a->name, &t, true), r;
+	struct kview k;
+	char u[UUID_STR_LEN];
+	int rc = target_load(ctx, a->name, &t, true);
 
 	if (rc != EXIT_OK)
 		goto out;
-	if (backing_running(ctx, t.d->name)) {
+	kview_read(ctx, t.d->name, &k);
+	uuid_to_text(t.e->has_cset ? t.e->cset : t.d->sb.set_uuid, u);
+	switch (policy_run(volume_may_hold_dirty(ctx, t.e, t.d), &k, a->force,
+			   a->last_resort)) {
+	case RUN_NOTHING:
 		log_notice("%s: already running", a->name);
 		goto out;
-	}
-	uuid_to_text(t.e->has_cset ? t.e->cset : t.d->sb.set_uuid, u);
-	if (volume_may_hold_dirty(ctx, t.e, t.d)) {
-		if (a->last_resort) {
-			log_warn("%s: still waiting for cache set %s: it may hold "
-				 "dirty data of this volume, so only the set or "
-				 "--run --force starts it",
-				 a->name, u);
-			rc = EXIT_HELD;
-			goto out;
-		}
-		if (!a->force) {
-			log_err("%s: refusing to run without cache set %s: it "
-				"may hold dirty data of this volume, and running "
-				"now would abandon it. Bring the cache back, or "
-				"add --force to give that data up",
-				a->name, u);
-			rc = EXIT_FAILED;
-			goto out;
-		}
+	case RUN_HOLD:
+		log_warn("%s: still waiting for cache set %s: it may hold "
+			 "dirty data of this volume, so only the set or "
+			 "--run --force starts it",
+			 a->name, u);
+		rc = EXIT_HELD;
+		goto out;
+	case RUN_REFUSE:
+		log_err("%s: refusing to run without cache set %s: it may hold "
+			"dirty data of this volume, and running now would "
+			"abandon it. Bring the cache back, or add --force to "
+			"give that data up",
+			a->name, u);
+		rc = EXIT_FAILED;
+		goto out;
+	case RUN_START_FORCE:
 		log_warn("%s: --force: any dirty data for this volume in cache "
 			 "set %s is given up; the disk is used as it is now",
 			 a->name, u);
+		break;
+	case RUN_START:
+		break;
 	}
-	if (t.e->raw) {
-		r = state_mark_stale(ctx, t.e->uuid, "run without cache set");
-		if (r == 0 && !ctx->statedir_ro)
-			flag_rebuild(ctx, t.e);
-		if (r < 0) {
-			log_err("%s: cannot record that it runs uncached (%s under "
-				"%s or %s); refusing, or the old cache could "
-				"later serve stale blocks",
-				a->name, strerror(-r), ctx->statedir,
-				ctx->rundir);
-			rc = EXIT_FAILED;
-			goto out;
-		}
+	if (t.e->raw && record_run(ctx, &t) < 0) {
+		rc = EXIT_FAILED;
+		goto out;
 	}
-	rel_attr(rel, sizeof(rel), t.d->name, "running");
-	r = sysfs_write(ctx, rel, "1");
-	if (r < 0 || !backing_running(ctx, t.d->name)) {
+	/* no new dirty data beside a record that now says stale */
+	if (t.e->raw && k.mode == MODE_WRITEBACK &&
+	    kattr_write(ctx, t.d->name, "cache_mode", "writethrough") < 0)
+		log_warn("%s: cache_mode stays writeback in the kernel",
+			 a->name);
+	if (kattr_write(ctx, t.d->name, "running", "1") < 0 ||
+	    !backing_running(ctx, t.d->name)) {
 		log_err("%s: the kernel did not start it (see dmesg)", a->name);
 		rc = EXIT_FAILED;
 		goto out;
@@ -548,7 +662,7 @@ bool volume_held(struct context *ctx, const char *name)
 int do_stop(struct context *ctx, const struct lifecycle_args *a)
 {
 	struct target t;
-	char rel[256], buf[64];
+	char buf[64];
 	int rc = target_load(ctx, a->name, &t, false);
 
 	if (rc != EXIT_OK)
@@ -557,8 +671,7 @@ int do_stop(struct context *ctx, const struct lifecycle_args *a)
 		log_notice("%s: not registered", a->name);
 		goto out;
 	}
-	rel_attr(rel, sizeof(rel), t.d->name, "state");
-	if (sysfs_read(ctx, rel, buf, sizeof(buf)) == 0 &&
+	if (kattr_read(ctx, t.d->name, "state", buf, sizeof(buf)) == 0 &&
 	    !strcmp(buf, "dirty") && backing_running(ctx, t.d->name) &&
 	    wait_state(ctx, t.d->name, "clean", a->timeout) < 0 && !a->force) {
 		log_err("%s: dirty data is still being written back after %u s; "
@@ -568,8 +681,7 @@ int do_stop(struct context *ctx, const struct lifecycle_args *a)
 		rc = EXIT_FAILED;
 		goto out;
 	}
-	rel_attr(rel, sizeof(rel), t.d->name, "stop");
-	if (sysfs_write(ctx, rel, "1") < 0) {
+	if (kattr_write(ctx, t.d->name, "stop", "1") < 0) {
 		log_err("%s: the kernel refused to stop it (see dmesg)", a->name);
 		rc = EXIT_FAILED;
 		goto out;

@@ -21,6 +21,7 @@
 #include "context.h"
 #include "kmodload.h"
 #include "lifecycle.h"
+#include "lock.h"
 #include "log.h"
 #include "report.h"
 #include "state.h"
@@ -34,7 +35,7 @@
 enum mode {
 	M_NONE, M_SCAN, M_NAMES, M_INCREMENTAL, M_EXPORT, M_RUN, M_STOP,
 	M_DETAIL, M_EXAMINE, M_CHECK, M_CREATE, M_ATTACH, M_DETACH,
-	M_SET_MODE, M_SET_LABEL, M_LAST_RESORT, M_LIST,
+	M_SET_MODE, M_SET_LABEL, M_LAST_RESORT, M_LIST, M_UPDATE_IMAGES,
 };
 
 struct cli {
@@ -64,6 +65,8 @@ static void usage(FILE *out)
 	      "  bcacheassemble --examine --scan          bcachetab lines for formatted devices\n"
 	      "  bcacheassemble --check                   validate bcachetab\n"
 	      "  bcacheassemble --list                    NAME TYPE FLAGS per volume, for scripts\n"
+	      "  bcacheassemble --update-images           rebuild the initramfs images, then let\n"
+	      "                                           initrd volumes that waited for it go writeback\n"
 	      "  bcacheassemble --create NAME DEV [--cache-set UUID] [--options OPTS]\n"
 	      "  bcacheassemble --attach NAME --cache-set UUID\n"
 	      "  bcacheassemble --detach NAME\n"
@@ -77,7 +80,7 @@ static void usage(FILE *out)
 	      "                       rd.bcache=0, rd.bcache.name=, rd.bcache.timeout=,\n"
 	      "                       rd.bcache.conf=0; also log to /dev/kmsg\n"
 	      "  -f, --force          allow --run/--stop to give up dirty data\n"
-	      "      --sysfs DIR, --devroot DIR, --statedir DIR, --rundir DIR\n"
+	      "      --sysfs DIR, --devroot DIR, --rundir DIR\n"
 	      "                       redirect system paths (tests)\n"
 	      "  -v, --verbose, -q, --quiet, -h, --help, -V, --version\n"
 	      "\nExit status: 0 all assembled, 1 failure, 2 bad configuration or usage,\n"
@@ -108,7 +111,7 @@ static int parse_seconds(const char *s, int *out)
 	return 0;
 }
 
-enum { O_SYSFS = 256, O_DEVROOT, O_STATEDIR, O_RUNDIR, O_INITRD, O_CREATE,
+enum { O_SYSFS = 256, O_DEVROOT, O_UPDATE_IMAGES, O_RUNDIR, O_INITRD, O_CREATE,
        O_ATTACH, O_DETACH, O_SET_MODE, O_SET_LABEL, O_OPTIONS, O_CSET,
        O_CHECK, O_EXPORT, O_LAST_RESORT, O_LIST };
 
@@ -137,7 +140,7 @@ static const struct option longopts[] = {
 	{ "initrd", no_argument, NULL, O_INITRD },
 	{ "sysfs", required_argument, NULL, O_SYSFS },
 	{ "devroot", required_argument, NULL, O_DEVROOT },
-	{ "statedir", required_argument, NULL, O_STATEDIR },
+	{ "update-images", no_argument, NULL, O_UPDATE_IMAGES },
 	{ "rundir", required_argument, NULL, O_RUNDIR },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -154,7 +157,7 @@ static int mode_for(int opt, enum mode *m)
 		{ O_CREATE, M_CREATE }, { O_ATTACH, M_ATTACH },
 		{ O_DETACH, M_DETACH }, { O_SET_MODE, M_SET_MODE },
 		{ O_SET_LABEL, M_SET_LABEL }, { O_LAST_RESORT, M_LAST_RESORT },
-		{ O_LIST, M_LIST },
+		{ O_LIST, M_LIST }, { O_UPDATE_IMAGES, M_UPDATE_IMAGES },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
@@ -196,7 +199,6 @@ static int parse_args(int argc, char **argv, struct cli *c,
 		case O_INITRD: c->initrd = true; break;
 		case O_SYSFS: ctx->sysfs = optarg; break;
 		case O_DEVROOT: ctx->devroot = optarg; break;
-		case O_STATEDIR: ctx->statedir = optarg; break;
 		case O_RUNDIR: ctx->rundir = optarg; break;
 		case 'v': log_verbosity++; break;
 		case 'q': /* once: warnings and errors; twice: errors */
@@ -317,31 +319,103 @@ static int ensure_module(struct context *ctx)
 	return r;
 }
 
+static const struct bt_entry *entry_by_uuid(const struct bcachetab *tab,
+					    const uint8_t u[16])
+{
+	for (size_t i = 0; i < tab->n_entries; i++)
+		if (tab->entries[i].raw &&
+		    !memcmp(tab->entries[i].uuid, u, 16))
+			return &tab->entries[i];
+	return NULL;
+}
+
+/*
+ * Run marks from this boot's initramfs become 'stale' in bcachetab; a mark
+ * is removed only once its line says so. Returns an exit code.
+ */
+static int fold_run_marks(struct context *ctx, struct bcachetab *tab)
+{
+	uint8_t(*marks)[16];
+	int n = state_run_marks(ctx, &marks), rc = EXIT_OK;
+
+	if (n < 0) {
+		log_err("cannot read the run marks in %s/stale: %s", ctx->rundir,
+			strerror(-n));
+		return EXIT_FAILED;
+	}
+	for (int i = 0; i < n; i++) {
+		struct bt_entry *e = (struct bt_entry *)entry_by_uuid(tab, marks[i]);
+		struct bt_entry s;
+		int r = 0;
+
+		if (!e)
+			continue; /* kept: its line may be fixed later */
+		s = *e;
+		s.stale = e->has_cset;
+		if (s.stale != e->stale)
+			r = record_line(ctx, e, &s);
+		if (r == 0) {
+			*e = s;
+			r = state_run_unmark(ctx, marks[i]);
+		}
+		if (r < 0) {
+			log_at(ctx->config, e->line,
+			       "%s: ran without its cache set in the initramfs, "
+			       "and this could not be recorded (%s): the mark "
+			       "stays in %s until the next reboot only. Make %s "
+			       "writable and run 'bcacheassemble --scan' again, "
+			       "or the next boot may serve stale blocks",
+			       e->name, strerror(-r), ctx->rundir, ctx->config);
+			rc = EXIT_FAILED;
+		} else if (e->initrd) {
+			log_notice("%s: ran without its cache set in the "
+				   "initramfs; recorded as stale (the images "
+				   "follow: bcacheassemble --update-images)",
+				   e->name);
+		}
+	}
+	free(marks);
+	return rc;
+}
+
+/* The lock, for a mode that may change bcachetab; -1 when not taken. */
+static int take_lock(struct context *ctx, bool wait, unsigned timeout)
+{
+	int fd = lock_take(ctx, wait, timeout);
+
+	if (fd < 0)
+		log_err("%s (%s/lock): %s", fd == -EWOULDBLOCK ?
+			"another bcacheassemble is changing bcachetab" :
+			"cannot take the lock", ctx->rundir,
+			fd == -EWOULDBLOCK ? "try again when it is done" :
+					     strerror(-fd));
+	return fd;
+}
+
 static int do_assemble(struct context *ctx, const struct cli *c)
 {
 	struct bcachetab tab;
 	struct assembly a;
-	int cfg = config_load(ctx, &tab, false), rc, r;
+	int lock, cfg, rc, r, marks = EXIT_OK;
 
-	if (cfg < 0)
+	lock = take_lock(ctx, true, 60);
+	if (lock < 0)
+		return EXIT_FAILED;
+	cfg = config_load(ctx, &tab, false);
+	if (cfg < 0) {
+		lock_release(lock);
 		return EXIT_CONFIG; /* unreadable or unsafe file */
+	}
 	if (check_names(c, &tab, ctx) != EXIT_OK)
 		cfg = EXIT_CONFIG;
-	r = state_handoff(ctx);
-	if (r < 0)
-		log_debug("stale marks stay in %s: %s", ctx->rundir,
-			  strerror(-r));
-	else if (r > 0 && state_flag_rebuild(ctx, "stale marks handed over") < 0)
-		log_warn("%d volume%s ran without %s cache set in the initramfs; "
-			 "rebuild the initramfs now (update-initramfs -u, or "
-			 "dracut -f) so that it registers %s stale at the next "
-			 "boot",
-			 r, r == 1 ? "" : "s", r == 1 ? "its" : "their",
-			 r == 1 ? "it" : "them");
+	if (!ctx->in_initrd)
+		marks = fold_run_marks(ctx, &tab);
 	if (assembly_init(&a, ctx) < 0 || ensure_module(ctx) < 0) {
 		bcachetab_free(&tab);
+		lock_release(lock);
 		return EXIT_FAILED;
 	}
+	a.may_edit = !ctx->in_initrd;
 	if (c->timeout >= 0)
 		a.default_timeout = (unsigned)c->timeout;
 	if (c->wait >= 0)
@@ -357,9 +431,57 @@ static int do_assemble(struct context *ctx, const struct cli *c)
 	for (size_t i = 0; i < a.n; i++)
 		report_volume(ctx, &a.vols[i]);
 	rc = r < 0 ? EXIT_FAILED : assembly_exit_code(&a);
+	if (marks != EXIT_OK && rc != EXIT_CONFIG)
+		rc = marks;
 	assembly_free(&a);
 	bcachetab_free(&tab);
+	lock_release(lock);
 	return rc == EXIT_OK || rc == EXIT_HELD ? (cfg ? cfg : rc) : rc;
+}
+
+/*
+ * Rebuild every initramfs image from bcachetab; then the initrd volumes
+ * that stayed writethrough until the images had their line go writeback.
+ */
+static int do_update_images(struct context *ctx)
+{
+	struct bcachetab tab;
+	struct devtab devs = { 0 };
+	int lock = take_lock(ctx, true, 600), rc = EXIT_OK, r;
+
+	if (lock < 0)
+		return EXIT_FAILED;
+	if (config_load(ctx, &tab, true) < 0) {
+		lock_release(lock);
+		return EXIT_CONFIG;
+	}
+	r = images_update(ctx);
+	if (r < 0) {
+		log_err("rebuilding the initramfs images failed (%s); they "
+			"still carry an old bcachetab: fix the generator's "
+			"error and run --update-images again",
+			r == -ECHILD ? "see its messages above" : strerror(-r));
+		rc = EXIT_FAILED;
+	} else if (devtab_scan(ctx, &devs) == 0) {
+		log_notice("initramfs images rebuilt from %s", ctx->config);
+		for (size_t i = 0; i < tab.n_entries; i++) {
+			const struct bt_entry *e = &tab.entries[i];
+			const struct blockdev *d = devtab_find(ctx, &devs, e->device);
+			struct kview k;
+
+			if (!e->raw || !e->initrd || !d)
+				continue;
+			kview_read(ctx, d->name, &k);
+			if (k.running && k.attached && k.mode != MODE_WRITEBACK &&
+			    policy_may_writeback(e, false, true) &&
+			    kattr_write(ctx, d->name, "cache_mode", "writeback") == 0)
+				log_notice("%s: now writeback", e->name);
+		}
+	}
+	devtab_free(&devs);
+	bcachetab_free(&tab);
+	lock_release(lock);
+	return rc;
 }
 
 /*
@@ -491,7 +613,22 @@ static int need_args(const struct cli *c, int n, const char *what)
 	return -EINVAL;
 }
 
+static int do_lifecycle_locked(struct context *ctx, const struct cli *c);
+
 static int do_lifecycle(struct context *ctx, const struct cli *c)
+{
+	int lock = take_lock(ctx, true, c->timeout >= 0 ? (unsigned)c->timeout :
+								60),
+	    rc;
+
+	if (lock < 0)
+		return EXIT_FAILED;
+	rc = do_lifecycle_locked(ctx, c);
+	lock_release(lock);
+	return rc;
+}
+
+static int do_lifecycle_locked(struct context *ctx, const struct cli *c)
 {
 	struct lifecycle_args a = {
 		.cset = c->cset, .options = c->options, .force = c->force,
@@ -567,10 +704,15 @@ static int initrd_setup(struct context *ctx, struct cli *c)
 static int do_last_resort(struct context *ctx, const struct cli *c)
 {
 	struct bcachetab tab;
-	int rc = config_load(ctx, &tab, false);
+	int lock = take_lock(ctx, true, 60), rc;
 
-	if (rc < 0)
+	if (lock < 0)
+		return EXIT_FAILED;
+	rc = config_load(ctx, &tab, false);
+	if (rc < 0) {
+		lock_release(lock);
 		return EXIT_CONFIG;
+	}
 	rc = EXIT_OK;
 	for (size_t i = 0; i < tab.n_entries; i++) {
 		const struct bt_entry *e = &tab.entries[i];
@@ -585,6 +727,7 @@ static int do_last_resort(struct context *ctx, const struct cli *c)
 			rc = r;
 	}
 	bcachetab_free(&tab);
+	lock_release(lock);
 	return rc;
 }
 
@@ -603,7 +746,7 @@ int main(int argc, char **argv)
 	/* rd.bcache* options hold for every run inside the initramfs */
 	if (c.initrd || in_initramfs(ctx.fsroot)) {
 		c.initrd = true;
-		ctx.statedir_ro = true;
+		ctx.in_initrd = true;
 		log_open_kmsg();
 		rc = initrd_setup(&ctx, &c);
 		if (rc >= 0)
@@ -641,6 +784,8 @@ int main(int argc, char **argv)
 		}
 		bcachetab_free(&tab);
 		return rc;
+	case M_UPDATE_IMAGES:
+		return do_update_images(&ctx);
 	case M_DETAIL:
 	case M_EXAMINE:
 	case M_EXPORT:

@@ -65,6 +65,8 @@ static int opt_flag(const struct opt_def *d, struct bt_entry *e,
 		e->noauto = true;
 	else if (!strcmp(d->name, "initrd"))
 		e->initrd = true;
+	else if (!strcmp(d->name, "stale"))
+		e->stale = true;
 	return 0;
 }
 
@@ -134,6 +136,19 @@ static int opt_size(const struct opt_def *d, struct bt_entry *e,
 {
 	return parse_uint_range(d->name, val, 1, UINT64_MAX >> 9, &e->size,
 				msg, msglen);
+}
+
+/* What the disk reports as its serial or WWN, blanks made '_' (sysfs.c). */
+static int opt_serial(const struct opt_def *d _unused_, struct bt_entry *e,
+		      const char *val, char *msg, size_t msglen)
+{
+	if (!bt_serial_valid(val))
+		return bt_fail(msg, msglen,
+			    "serial=%s: 1 to %d printable characters, no "
+			    "blank or comma",
+			    val, BT_SERIAL_MAX);
+	strcpy(e->serial, val);
+	return 0;
 }
 
 static int opt_seconds(const struct opt_def *d, struct bt_entry *e,
@@ -231,6 +246,8 @@ static const struct opt_def opts[] = {
 	{ .name = "nofail", .parse = opt_flag },
 	{ .name = "noauto", .parse = opt_flag },
 	{ .name = "initrd", .parse = opt_flag },
+	{ .name = "stale", .parse = opt_flag },
+	{ .name = "serial", .takes_value = true, .parse = opt_serial },
 	{ .name = "uuid", .takes_value = true, .parse = opt_uuid },
 	{ .name = "mode", .takes_value = true, .parse = opt_mode },
 	{ .name = "label", .takes_value = true, .parse = opt_label },

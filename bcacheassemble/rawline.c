@@ -10,7 +10,8 @@ static const char *const state_names[] = { "none", "clean", "dirty",
 					   "stale" };
 
 int rawline_format(const struct bt_entry *e, unsigned major, unsigned minor,
-		   enum bdev_state state, char *buf, size_t len)
+		   enum bdev_state state, enum cache_mode mode, char *buf,
+		   size_t len)
 {
 	char uuid[UUID_STR_LEN], cset[48] = "";
 	char label[48] = "", off[48] = "", block[24] = "";
@@ -36,8 +37,7 @@ int rawline_format(const struct bt_entry *e, unsigned major, unsigned minor,
 		snprintf(block, sizeof(block), " block=%u", e->block);
 	n = snprintf(buf, len, "dev=%u:%u uuid=%s%s mode=%s state=%s%s%s%s\n",
 		     major, minor, uuid, cset,
-		     cache_mode_name(e->mode == MODE_UNSET ? MODE_WRITETHROUGH :
-							     e->mode),
+		     cache_mode_name(mode == MODE_UNSET ? MODE_WRITETHROUGH : mode),
 		     state_names[state], label, off, block);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }

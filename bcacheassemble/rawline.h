@@ -13,4 +13,5 @@
  * dev= is the device number, so the kernel never resolves a path of ours.
  */
 int rawline_format(const struct bt_entry *e, unsigned major, unsigned minor,
-		   enum bdev_state state, char *buf, size_t len) _must_check_;
+		   enum bdev_state state, enum cache_mode mode, char *buf,
+		   size_t len) _must_check_;

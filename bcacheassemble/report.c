@@ -207,6 +207,14 @@ int report_detail_scan(FILE *out, struct context *ctx,
 		if (d->is_bcache || !backing_registered(ctx, d->name))
 			continue;
 		known = entry_for(ctx, tab, devs, d, NULL);
+		/*
+		 * A listed volume's line is its record: printed as it is, so
+		 * that a held volume keeps its set, mode and 'stale'.
+		 */
+		if (known && bt_format_entry(known, line, sizeof(line)) == 0) {
+			fprintf(out, "%s\n", line);
+			continue;
+		}
 		snprintf(e.name, sizeof(e.name), "%.32s",
 			 known ? known->name : d->name);
 		snprintf(e.device, sizeof(e.device), "/dev/%s", d->name);

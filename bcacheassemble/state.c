@@ -6,164 +6,157 @@
 #include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 
+#include "fsutil.h"
+#include "tabedit.h"
 #include "uuidtext.h"
 
-static int mark_path(const char *dir, const uint8_t uuid[16], char *buf,
+static int mark_path(struct context *ctx, const uint8_t uuid[16], char *buf,
 		     size_t len)
 {
 	char u[UUID_STR_LEN];
 	int n;
 
 	uuid_to_text(uuid, u);
-	n = snprintf(buf, len, "%s/stale/%s", dir, u);
+	n = snprintf(buf, len, "%s/stale/%s", ctx->rundir, u);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static int mkdir_p(const char *path, mode_t mode)
+/* Create path with text, durably: the file and every new parent synced. */
+static int write_durable(const char *path, const char *text)
 {
-	char buf[PATH_MAX];
-
-	if (strlen(path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(buf, mode) < 0 && errno != EEXIST)
-			return negerrno();
-		*p = '/';
-	}
-	if (mkdir(buf, mode) < 0 && errno != EEXIST)
-		return negerrno();
-	return 0;
-}
-
-static int fsync_dir(const char *dir)
-{
-	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0 || fsync(fd) < 0)
-		return negerrno();
-	return 0;
-}
-
-/* Create dir/stale/UUID durably: the file and its directory are synced. */
-static int write_mark(const char *dir, const uint8_t uuid[16], const char *why)
-{
-	char path[PATH_MAX], sdir[PATH_MAX];
+	char dir[PATH_MAX];
 	_cleanup_close_ int fd = -1;
-	int r = mark_path(dir, uuid, path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	snprintf(sdir, sizeof(sdir), "%s/stale", dir);
-	r = mkdir_p(sdir, 0700);
-	if (r < 0)
-		return r;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return negerrno();
-	if (dprintf(fd, "%lld %s\n", (long long)time(NULL), why) < 0 ||
-	    fsync(fd) < 0)
-		return negerrno();
-	return fsync_dir(sdir);
-}
-
-int state_mark_stale(struct context *ctx, const uint8_t uuid[16],
-		     const char *why)
-{
 	int r;
 
-	/* in the initramfs only /run survives the switch to the real root */
-	if (ctx->statedir_ro)
-		return write_mark(ctx->rundir, uuid, why);
-	r = write_mark(ctx->statedir, uuid, why);
-
-	if (r == 0)
-		return 0;
-	/* Root not writable yet: /run survives until switch-root hand-off. */
-	return write_mark(ctx->rundir, uuid, why) == 0 ? 0 : r;
+	if (strlen(path) >= sizeof(dir))
+		return -ENAMETOOLONG;
+	strcpy(dir, path);
+	*strrchr(dir, '/') = 0;
+	r = fs_mkdir_p(dir, 0700);
+	if (r < 0)
+		return r;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0)
+		return negerrno();
+	if (dprintf(fd, "%s\n", text) < 0 || fsync(fd) < 0)
+		return negerrno();
+	return fs_sync_dir(dir);
 }
 
-bool state_is_stale(struct context *ctx, const uint8_t uuid[16])
+int state_run_mark(struct context *ctx, const uint8_t uuid[16])
 {
-	char path[PATH_MAX];
-
-	if (mark_path(ctx->statedir, uuid, path, sizeof(path)) == 0 &&
-	    access(path, F_OK) == 0)
-		return true;
-	return mark_path(ctx->rundir, uuid, path, sizeof(path)) == 0 &&
-	       access(path, F_OK) == 0;
-}
-
-int state_clear_stale(struct context *ctx, const uint8_t uuid[16])
-{
-	const char *dirs[] = { ctx->statedir, ctx->rundir };
-	int removed = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		char path[PATH_MAX], sdir[PATH_MAX];
-		int r = mark_path(dirs[i], uuid, path, sizeof(path));
-
-		if (r < 0)
-			return r;
-		if (unlink(path) < 0) {
-			if (errno == ENOENT)
-				continue;
-			return negerrno();
-		}
-		snprintf(sdir, sizeof(sdir), "%s/stale", dirs[i]);
-		(void)fsync_dir(sdir);
-		removed |= i == 0;
-	}
-	return removed;
-}
-
-int state_flag_rebuild(struct context *ctx, const char *why)
-{
-	char path[PATH_MAX];
-	_cleanup_close_ int fd = -1;
-	int r = mkdir_p(ctx->rundir, 0755);
+	char path[PATH_MAX], when[32];
+	int r = mark_path(ctx, uuid, path, sizeof(path));
 
 	if (r < 0)
 		return r;
-	snprintf(path, sizeof(path), "%s/rebuild-initramfs", ctx->rundir);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return negerrno();
-	return dprintf(fd, "%s\n", why) < 0 ? negerrno() : 0;
+	snprintf(when, sizeof(when), "%lld", (long long)time(NULL));
+	return write_durable(path, when);
 }
 
-int state_handoff(struct context *ctx)
+int state_run_marked(struct context *ctx, const uint8_t uuid[16])
 {
-	char sdir[PATH_MAX];
+	char path[PATH_MAX];
+	int r = mark_path(ctx, uuid, path, sizeof(path));
+
+	if (r < 0)
+		return r;
+	if (access(path, F_OK) == 0)
+		return 1;
+	return errno == ENOENT ? 0 : negerrno();
+}
+
+int state_run_unmark(struct context *ctx, const uint8_t uuid[16])
+{
+	char path[PATH_MAX];
+	int r = mark_path(ctx, uuid, path, sizeof(path));
+
+	if (r < 0)
+		return r;
+	if (unlink(path) < 0)
+		return errno == ENOENT ? 0 : negerrno();
+	return fs_sync_parent(path);
+}
+
+int state_run_marks(struct context *ctx, uint8_t (**out)[16])
+{
+	char dir[PATH_MAX];
+	uint8_t(*v)[16] = NULL;
+	int n = 0;
 	DIR *d;
 	struct dirent *de;
-	int r = 0, moved = 0;
 
-	if (ctx->statedir_ro)
-		return 0;
-	snprintf(sdir, sizeof(sdir), "%s/stale", ctx->rundir);
-	d = opendir(sdir);
+	*out = NULL;
+	snprintf(dir, sizeof(dir), "%s/stale", ctx->rundir);
+	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : negerrno();
 	while ((de = readdir(d))) {
-		uint8_t u[16];
+		uint8_t u[16], (*p)[16];
 
 		if (uuid_from_text(de->d_name, u) < 0)
 			continue;
-		r = write_mark(ctx->statedir, u, "handed off from the initramfs");
-		if (r < 0)
-			break;
-		if (unlinkat(dirfd(d), de->d_name, 0) < 0) {
-			r = negerrno();
-			break;
+		p = realloc(v, (size_t)(n + 1) * sizeof(*v));
+		if (!p) {
+			free(v);
+			closedir(d);
+			return -ENOMEM;
 		}
-		moved++;
+		v = p;
+		memcpy(v[n++], u, 16);
 	}
 	closedir(d);
-	return r < 0 ? r : moved;
+	*out = v;
+	return n;
+}
+
+int images_flag_outdated(struct context *ctx, const char *why)
+{
+	return write_durable(ctx->imageflag, why);
+}
+
+bool images_outdated(struct context *ctx)
+{
+	return access(ctx->imageflag, F_OK) == 0;
+}
+
+int images_update(struct context *ctx)
+{
+	pid_t pid;
+	int status;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return negerrno();
+	if (pid == 0) {
+		/* the generators print to stdout: keep ours clean */
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		execl("/bin/sh", "sh", "-c", ctx->update_images, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return negerrno();
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -ECHILD;
+	if (unlink(ctx->imageflag) < 0 && errno != ENOENT)
+		return negerrno();
+	return fs_sync_parent(ctx->imageflag);
+}
+
+int record_line(struct context *ctx, const struct bt_entry *old,
+		const struct bt_entry *new)
+{
+	if ((old && old->initrd) || (new && new->initrd)) {
+		int r = images_flag_outdated(ctx, "bcachetab changed");
+
+		if (r < 0)
+			return r;
+	}
+	return tabedit_apply(ctx->config, old, new);
 }

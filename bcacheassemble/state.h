@@ -8,27 +8,39 @@
 #include "macro.h"
 
 /*
- * Persistent facts a raw disk cannot hold. A "stale mark" for a backing UUID
- * records that the volume ran without its cache set, so the cache's copy of
- * its blocks must never be served again: the next registration says
- * state=stale. Marks live in ctx->statedir/stale/UUID; when that is not
- * writable yet (root still read-only in the initramfs), in
- * ctx->rundir/stale/UUID, moved to statedir by state_handoff() later.
+ * Run marks: the one fact bcachetab cannot hold yet. A volume started
+ * without its cache set inside the initramfs (where /etc is the image's copy)
+ * gets a mark ctx->rundir/stale/UUID; /run survives the switch to the real
+ * root, whose first --scan writes 'stale' into the volume's bcachetab line
+ * and only then removes the mark. Everything else lives in bcachetab.
  */
-int state_mark_stale(struct context *ctx, const uint8_t uuid[16],
-		     const char *why) _must_check_;
-bool state_is_stale(struct context *ctx, const uint8_t uuid[16]);
-/* Returns 1 if a mark was removed from statedir, 0 if none, or -errno. */
-int state_clear_stale(struct context *ctx, const uint8_t uuid[16])
+int state_run_mark(struct context *ctx, const uint8_t uuid[16]) _must_check_;
+/* 1 marked, 0 not, -errno when that cannot be told (caller refuses). */
+int state_run_marked(struct context *ctx, const uint8_t uuid[16])
 	_must_check_;
+int state_run_unmark(struct context *ctx, const uint8_t uuid[16])
+	_must_check_;
+/* Every marked uuid, into *out (malloc'd): the count, or -errno. */
+int state_run_marks(struct context *ctx, uint8_t (**out)[16]) _must_check_;
+
 /*
- * Move marks from rundir to statedir: the number moved, or -errno. With
- * statedir_ro (initramfs) marks go to rundir only and nothing is moved.
+ * The initramfs images carry a copy of bcachetab. When a line of an
+ * 'initrd' volume changed toward the safe side, the images can follow later:
+ * a persistent flag (ctx->imageflag, on the same file system as bcachetab)
+ * says they must be rebuilt, and bcacheassemble-initramfs.path starts
+ * 'bcacheassemble --update-images' for it, off the boot path. Changes
+ * toward the unsafe side rebuild the images first (images_update()).
  */
-int state_handoff(struct context *ctx) _must_check_;
+int images_flag_outdated(struct context *ctx, const char *why) _must_check_;
+bool images_outdated(struct context *ctx);
+/* Run ctx->update_images (every installed image); clears the flag. */
+int images_update(struct context *ctx) _must_check_;
+
+struct bt_entry;
 /*
- * The initramfs holds copies of bcachetab and the stale marks: after either
- * changed for a volume assembled there, flag (rundir/rebuild-initramfs) that
- * the image must be rebuilt; bcacheassemble-initramfs.service does it.
+ * Change a volume's bcachetab line (tabedit_apply()). For an 'initrd'
+ * volume the images flag is raised first, so that no crash can leave a
+ * changed line whose images are not marked outdated.
  */
-int state_flag_rebuild(struct context *ctx, const char *why) _must_check_;
+int record_line(struct context *ctx, const struct bt_entry *old,
+		const struct bt_entry *new) _must_check_;

@@ -43,12 +43,6 @@ install() {
             dwarn "bcacheassemble: $tab has problems (bcacheassemble --check); bad lines are skipped at boot"
         inst_simple "$tab" /etc/bcachetab
     fi
-    # stale marks: which volumes must attach cold (bcachetab(5), "States")
-    local statedir=${BCACHEASSEMBLE_STATEDIR:-/var/lib/bcacheassemble} mark
-    inst_dir /var/lib/bcacheassemble/stale
-    for mark in "$statedir"/stale/*; do
-        [[ -f $mark ]] && inst_simple "$mark" "/var/lib/bcacheassemble/stale/${mark##*/}"
-    done
     inst_simple "${BCACHEASSEMBLE_RULES:-@UDEVRULESDIR@/61-bcacheassemble.rules}" \
         "${udevdir}/rules.d/61-bcacheassemble.rules"
     inst_hook pre-udev 50 "$moddir/bcacheassemble-assemble.sh"

@@ -148,8 +148,12 @@ expect export-bcache 0 "BCACHEASSEMBLE_NAME=raw1" -- sh -c \
 	"ln -s ../vdc/bcache $T/root/sys/class/block/bcache0/bcache && $BIN --export /dev/bcache0"
 expect list 0 "raw1 raw" -- "$BIN" --list
 expect detail 0 "running as /dev/bcache0" -- "$BIN" --detail raw1
-expect detail-scan 0 "raw1	/dev/vdc	-	raw,uuid=$U1,mode=writethrough,label=r1,size=32768" -- \
+# a listed volume: its line as recorded; an unlisted one: from the kernel
+expect detail-scan 0 "raw1	/dev/vdc	-	raw,uuid=$U1,label=r1" -- \
 	"$BIN" --detail --scan
+expect detail-scan-unlisted 0 "vdc	/dev/vdc	-	raw,uuid=$U1,mode=writethrough,label=r1,size=32768" -- \
+	sh -c ": >$BCACHETAB; exec $BIN --detail --scan"
+tab "raw1 /dev/vdc - raw,uuid=$U1,label=r1"
 expect incremental 0 "already running" -- "$BIN" --incremental /dev/vdc
 expect run-running 0 "already running" -- "$BIN" --run raw1
 expect stop-unknown 2 "nope: no such volume" -- "$BIN" --stop nope

@@ -187,10 +187,12 @@ void fk_add_cache_set(struct fk *fk, const char *cset)
 
 static const char *const states[] = { "none", "clean", "dirty", "stale" };
 
+static int write_mode(struct fk *fk, const char *dev, const char *mode);
+
 static int register_backing(struct fk *fk, const char *dev, const char *uuid,
 			    const char *cset, unsigned state, const char *mode)
 {
-	char m[96], crel[128];
+	char crel[128];
 
 	if (fk_exists(fk, bdir(dev, NULL)))
 		return -EEXIST;
@@ -201,8 +203,7 @@ static int register_backing(struct fk *fk, const char *dev, const char *uuid,
 	fk_write_file(fk, bdir(dev, "state"), "no cache\n");
 	fk_write_file(fk, bdir(dev, "dirty_data"), "0\n");
 	fk_write_file(fk, bdir(dev, "label"), "\n");
-	snprintf(m, sizeof(m), "%s\n", mode);
-	fk_write_file(fk, bdir(dev, "cache_mode"), m);
+	write_mode(fk, dev, mode);
 	if (state == BDEV_NONE || state == BDEV_STALE)
 		run_backing(fk, dev);
 	snprintf(crel, sizeof(crel), "fs/bcache/%s", cset ? cset : "-");
@@ -288,6 +289,30 @@ static bool split_attr(const char *rel, char *dev, size_t len,
 	return true;
 }
 
+/* cache_mode reads as the kernel shows it: the selected mode bracketed. */
+static int write_mode(struct fk *fk, const char *dev, const char *mode)
+{
+	static const char *const names[] = { "writethrough", "writeback",
+					      "writearound", "none" };
+	char buf[128] = "";
+	bool found = false;
+
+	for (size_t i = 0; i < 4; i++) {
+		bool sel = !strncmp(mode, names[i], strlen(names[i])) &&
+			   (mode[strlen(names[i])] == 0 ||
+			    mode[strlen(names[i])] == '\n');
+
+		found |= sel;
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s%s%s",
+			 i ? " " : "", sel ? "[" : "", names[i], sel ? "]" : "");
+	}
+	if (!found)
+		return -EINVAL;
+	strcat(buf, "\n");
+	fk_write_file(fk, bdir(dev, "cache_mode"), buf);
+	return 0;
+}
+
 static int do_attr(struct fk *fk, const char *dev, const char *attr,
 		   const char *text)
 {
@@ -324,6 +349,8 @@ static int do_attr(struct fk *fk, const char *dev, const char *attr,
 		path_of(fk, bdir(dev, "cache"), rel, sizeof(rel));
 		unlink(rel);
 		fk_write_file(fk, bdir(dev, "state"), "no cache\n");
+	} else if (!strcmp(attr, "cache_mode")) {
+		return write_mode(fk, dev, text);
 	} else {
 		fk_write_file(fk, bdir(dev, attr), text);
 	}
@@ -372,8 +399,10 @@ void fk_init(struct fk *fk)
 	snprintf(p, sizeof(p), "%s/sys", fk->root);
 	fk->ctx.sysfs = strdup(p);
 	fk->ctx.devroot = strdup(fk->root);
-	snprintf(p, sizeof(p), "%s/var/lib/bcacheassemble", fk->root);
-	fk->ctx.statedir = strdup(p);
+	snprintf(p, sizeof(p), "%s/etc/bcacheassemble/initramfs-outdated",
+		 fk->root);
+	fk->ctx.imageflag = strdup(p);
+	fk->ctx.update_images = "true";
 	snprintf(p, sizeof(p), "%s/run/bcacheassemble", fk->root);
 	fk->ctx.rundir = strdup(p);
 	snprintf(p, sizeof(p), "%s/etc/bcachetab", fk->root);
@@ -402,7 +431,7 @@ void fk_cleanup(struct fk *fk)
 		fprintf(stderr, "cleanup failed\n");
 	free((char *)fk->ctx.sysfs);
 	free((char *)fk->ctx.devroot);
-	free((char *)fk->ctx.statedir);
+	free((char *)fk->ctx.imageflag);
 	free((char *)fk->ctx.rundir);
 	free((char *)fk->ctx.config);
 	free((char *)fk->ctx.uevent_sock);

@@ -4,6 +4,7 @@
  * register, register_raw, running, attach and stop, in which order, and what
  * each volume ends as.
  */
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -58,6 +59,26 @@ struct run {
 	int exit;
 };
 
+static void write_tab(struct fk *fk, const char *text)
+{
+	FILE *f = fopen(fk->ctx.config, "w");
+
+	fputs(text, f);
+	fclose(f);
+}
+
+static const char *tab_now(struct fk *fk)
+{
+	static char buf[4096];
+	FILE *f = fopen(fk->ctx.config, "r");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = 0;
+	return buf;
+}
+
 static void assemble_text(struct fk *fk, const char *text, struct run *r,
 			  unsigned timeout)
 {
@@ -66,6 +87,7 @@ static void assemble_text(struct fk *fk, const char *text, struct run *r,
 	CHECK_INT(assembly_init(&r->a, &fk->ctx), 0);
 	r->a.default_timeout = timeout;
 	r->a.default_wait = timeout;
+	r->a.may_edit = access(fk->ctx.config, F_OK) == 0;
 	for (size_t i = 0; i < r->tab.n_entries; i++)
 		CHECK_INT(assembly_add(&r->a, &r->tab.entries[i], false), 0);
 	CHECK_INT(assembly_run(&r->a), 0);
@@ -220,30 +242,57 @@ static void raw_line_fields(void)
 	fk_cleanup(&fk);
 }
 
-static void stale_mark_cycle(void)
+static void stale_line_cycle(void)
 {
 	struct fk fk;
 	struct run r;
-	uint8_t u[16];
 	char text[300];
 
 	fk_init(&fk);
-	uuid_from_text(U1, u);
 	fk_add_disk(&fk, "vdb", 254, 16, 32768, fixture("ext4.img"));
-	snprintf(text, sizeof(text), "data /dev/vdb %s raw,uuid=" U1 "\n",
+	snprintf(text, sizeof(text),
+		 "data /dev/vdb %s raw,uuid=" U1 ",mode=writeback,stale\n",
 		 cset_text);
-	CHECK_INT(state_mark_stale(&fk.ctx, u, "test"), 0);
+	write_tab(&fk, text);
 	assemble_text(&fk, text, &r, 0);
-	/* stale: runs at once, cold; the mark stays until it attaches */
-	CHECK(strstr(raw_line_written(&fk), "state=stale") != NULL);
+	/* stale: runs at once, cold, writethrough; 'stale' stays */
+	CHECK(strstr(raw_line_written(&fk), "mode=writethrough state=stale"));
 	CHECK_INT(r.a.vols[0].status, VOL_RUNNING);
-	CHECK(state_is_stale(&fk.ctx, u));
+	CHECK(strstr(tab_now(&fk), ",stale") != NULL);
 	fk_add_disk(&fk, "vdc", 254, 32, 65536, fixture("cache.img"));
 	CHECK_INT(devtab_update(&fk.ctx, &r.a.devs, "vdc"), 0);
 	r.a.vols[0].status = VOL_HELD; /* make the step look again */
 	assembly_step_all(&r.a);
 	CHECK(fk_exists(&fk, "class/block/vdb/bcache/cache"));
-	CHECK(!state_is_stale(&fk.ctx, u));
+	/* attached cold: the line drops 'stale', then writeback */
+	CHECK(strstr(tab_now(&fk), "stale") == NULL);
+	CHECK(strstr(tab_now(&fk), "mode=writeback") != NULL);
+	CHECK(fk_find_write(&fk, "vdb/bcache/cache_mode") >= 0);
+	CHECK_STR(fk.writes[fk_find_write(&fk, "vdb/bcache/cache_mode")].text,
+		  "writeback");
+	run_free(&r);
+	fk_cleanup(&fk);
+}
+
+/* An initrd volume: images first, then writeback; the flag says so. */
+static void initrd_stale_waits_for_images(void)
+{
+	struct fk fk;
+	struct run r;
+	char text[300];
+
+	fk_init(&fk);
+	fk_add_disk(&fk, "vdb", 254, 16, 32768, fixture("ext4.img"));
+	fk_add_disk(&fk, "vdc", 254, 32, 65536, fixture("cache.img"));
+	snprintf(text, sizeof(text),
+		 "root /dev/vdb %s raw,uuid=" U1 ",mode=writeback,initrd,stale\n",
+		 cset_text);
+	write_tab(&fk, text);
+	assemble_text(&fk, text, &r, 0);
+	CHECK_INT(r.a.vols[0].status, VOL_RUNNING);
+	CHECK(strstr(tab_now(&fk), "stale") == NULL);
+	CHECK(images_outdated(&fk.ctx));
+	CHECK_INT(fk_find_write(&fk, "vdb/bcache/cache_mode"), -1);
 	run_free(&r);
 	fk_cleanup(&fk);
 }
@@ -252,46 +301,35 @@ static void stale_mark_cycle(void)
 static void repeated_boots_bounded(void)
 {
 	struct fk fk;
-	uint8_t u[16];
 	char text[300];
 	unsigned stale = 0, clean = 0;
 
-	uuid_from_text(U1, u);
+	snprintf(text, sizeof(text), "d /dev/vdb %s raw,uuid=" U1 "\n",
+		 cset_text);
 	for (int boot = 0; boot < 50; boot++) {
 		struct run r;
 		char state[300];
+		uint8_t u[16];
 
 		fk_init(&fk);
 		fk_add_disk(&fk, "vdb", 254, 16, 32768, fixture("ext4.img"));
 		fk_add_disk(&fk, "vdc", 254, 32, 65536, fixture("cache.img"));
-		/* the same state directory every boot */
-		free((char *)fk.ctx.statedir);
-		fk.ctx.statedir = strdup("/tmp/bcacheassemble-boots");
-		if (boot == 0)
-			CHECK_INT(state_clear_stale(&fk.ctx, u), 0);
-		if (boot == 20)
-			CHECK_INT(state_mark_stale(&fk.ctx, u, "forced"), 0);
-		snprintf(text, sizeof(text), "d /dev/vdb %s raw,uuid=" U1 "\n",
-			 cset_text);
+		write_tab(&fk, text);
+		uuid_from_text(U1, u);
+		if (boot == 20) /* the initramfs ran it uncached */
+			CHECK_INT(state_run_mark(&fk.ctx, u), 0);
 		assemble_text(&fk, text, &r, 0);
 		snprintf(state, sizeof(state), "%s", raw_line_written(&fk));
 		stale += strstr(state, "state=stale") != NULL;
 		clean += strstr(state, "state=clean") != NULL;
 		CHECK_INT(r.a.vols[0].status, VOL_RUNNING);
+		/* the same bcachetab every boot */
+		snprintf(text, sizeof(text), "%s", tab_now(&fk));
 		run_free(&r);
 		fk_cleanup(&fk);
 	}
 	CHECK_INT(stale, 1); /* one cold attach for one forced run */
 	CHECK_INT(clean, 49);
-	CHECK(system("rm -rf /tmp/bcacheassemble-boots") == 0);
-}
-
-static void write_tab(struct fk *fk, const char *text)
-{
-	FILE *f = fopen(fk->ctx.config, "w");
-
-	fputs(text, f);
-	fclose(f);
 }
 
 static void forced_run(void)
@@ -300,9 +338,7 @@ static void forced_run(void)
 	struct run r;
 	struct lifecycle_args a = { .name = "data", .timeout = 0 };
 	char text[300];
-	uint8_t u[16];
 
-	uuid_from_text(U1, u);
 	fk_init(&fk);
 	fk_add_disk(&fk, "vdb", 254, 16, 32768, fixture("ext4.img"));
 	snprintf(text, sizeof(text),
@@ -313,35 +349,40 @@ static void forced_run(void)
 	/* refused: it may hold dirty data */
 	CHECK_INT(do_run(&fk.ctx, &a), EXIT_FAILED);
 	CHECK_INT(fk_find_write(&fk, "bcache/running"), -1);
-	CHECK(!state_is_stale(&fk.ctx, u));
-	/* cannot record the stale mark: refused too */
+	CHECK(strstr(tab_now(&fk), "stale") == NULL);
+	/* cannot record 'stale' (read-only /etc): refused, never /run */
+	a.force = true;
+	CHECK(chmod(fk.ctx.config, 0444) == 0);
 	{
-		const char *sd = fk.ctx.statedir, *rd = fk.ctx.rundir;
+		char d[600];
 
-		fk.ctx.statedir = "/dev/null/x";
-		fk.ctx.rundir = "/dev/null/y";
-		a.force = true;
-		CHECK_INT(do_run(&fk.ctx, &a), EXIT_FAILED);
-		CHECK_INT(fk_find_write(&fk, "bcache/running"), -1);
-		fk.ctx.statedir = sd;
-		fk.ctx.rundir = rd;
+		snprintf(d, sizeof(d), "%s/etc", fk.root);
+		CHECK(chmod(d, 0555) == 0);
+		if (geteuid() != 0) {
+			CHECK_INT(do_run(&fk.ctx, &a), EXIT_FAILED);
+			CHECK_INT(fk_find_write(&fk, "bcache/running"), -1);
+		}
+		CHECK(chmod(d, 0755) == 0);
 	}
-	/* forced: mark first, then running */
+	CHECK(chmod(fk.ctx.config, 0644) == 0);
+	/* forced: 'stale' recorded first, kernel to writethrough, running */
 	CHECK_INT(do_run(&fk.ctx, &a), EXIT_OK);
 	CHECK(fk_find_write(&fk, "vdb/bcache/running") >= 0);
-	CHECK(state_is_stale(&fk.ctx, u));
+	CHECK(fk_find_write(&fk, "vdb/bcache/cache_mode") <
+	      fk_find_write(&fk, "vdb/bcache/running"));
+	CHECK(strstr(tab_now(&fk), ",stale") != NULL);
 	CHECK_STR(fk_read_file(&fk, "class/block/vdb/bcache/running"), "1");
 	run_free(&r);
 	fk_cleanup(&fk);
 }
 
-static void forced_run_handoff(void)
+/* In the initramfs: a run mark, folded into bcachetab by the real root. */
+static void forced_run_in_initrd(void)
 {
 	struct fk fk;
 	struct lifecycle_args a = { .name = "data", .force = true };
 	struct run r;
-	char text[300], sd[400];
-	const char *saved;
+	char text[300];
 	uint8_t u[16];
 
 	uuid_from_text(U1, u);
@@ -351,23 +392,10 @@ static void forced_run_handoff(void)
 		 cset_text);
 	write_tab(&fk, text);
 	assemble_text(&fk, text, &r, 0);
-	/* root not writable yet: the mark goes to /run */
-	snprintf(sd, sizeof(sd), "%s", fk.ctx.statedir);
-	saved = fk.ctx.statedir;
-	fk.ctx.statedir = "/dev/null/x";
+	fk.ctx.in_initrd = true;
 	CHECK_INT(do_run(&fk.ctx, &a), EXIT_OK);
-	CHECK(state_is_stale(&fk.ctx, u));
-	fk.ctx.statedir = sd;
-	CHECK_INT(state_handoff(&fk.ctx), 1); /* one mark moved */
-	{
-		char p[600];
-
-		snprintf(p, sizeof(p), "%s/stale/" U1, sd);
-		CHECK(access(p, F_OK) == 0);
-		snprintf(p, sizeof(p), "%s/stale/" U1, fk.ctx.rundir);
-		CHECK(access(p, F_OK) != 0);
-	}
-	fk.ctx.statedir = saved;
+	CHECK_INT(state_run_marked(&fk.ctx, u), 1);
+	CHECK(strstr(tab_now(&fk), "stale") == NULL); /* the image's copy */
 	run_free(&r);
 	fk_cleanup(&fk);
 }
@@ -591,7 +619,7 @@ static void lifecycle_edits(void)
 	CHECK(strstr(tab, "other   /dev/vdq -   nofail\n") != NULL);
 	/* writeback ordering: bcachetab first, then the kernel */
 	CHECK_STR(fk_read_file(&fk, "class/block/vdb/bcache/cache_mode"),
-		  "writeback");
+		  "writethrough [writeback] writearound none");
 	/* detach that cannot finish: bcachetab keeps the set */
 	fk.detach_leaves_dirty = true;
 	fk_write_file(&fk, "class/block/vdb/bcache/state", "dirty\n");
@@ -600,8 +628,13 @@ static void lifecycle_edits(void)
 	buf[fread(buf, 1, sizeof(buf) - 1, f)] = 0;
 	fclose(f);
 	CHECK(strstr(buf, cset_text) != NULL);
+	CHECK(strstr(buf, "stale") == NULL);
+	/* writeback finished: stale first, then the detach, then no set */
 	fk.detach_leaves_dirty = false;
+	fk_write_file(&fk, "class/block/vdb/bcache/state", "clean\n");
 	CHECK_INT(do_detach(&fk.ctx, &a), EXIT_OK);
+	CHECK_STR(fk_read_file(&fk, "class/block/vdb/bcache/cache_mode"),
+		  "[writethrough] writeback writearound none");
 	f = fopen(fk.ctx.config, "r");
 	buf[fread(buf, 1, sizeof(buf) - 1, f)] = 0;
 	fclose(f);
@@ -636,12 +669,10 @@ static void create_volume(void)
 	fclose(f);
 	CHECK(strstr(buf, "new\t/dev/vdb\t") == buf);
 	CHECK(strstr(buf, ",mode=writeback,label=n1,size=32768,initrd\n") != NULL);
-	{ /* an initrd volume: the initramfs copy of bcachetab is now old */
-		char p[600];
-
-		snprintf(p, sizeof(p), "%s/rebuild-initramfs", fk.ctx.rundir);
-		CHECK(access(p, F_OK) == 0);
-	}
+	/* an initrd volume: the initramfs copy of bcachetab is now old */
+	CHECK(images_outdated(&fk.ctx));
+	/* ... so it stays writethrough until the images have its line */
+	CHECK_INT(fk_find_write(&fk, "vdb/bcache/cache_mode"), -1);
 	/* twice: refused */
 	CHECK_INT(do_create(&fk.ctx, &a), EXIT_CONFIG);
 	/* a formatted device: refused */
@@ -659,10 +690,6 @@ static void last_resort(void)
 	struct run r;
 	struct lifecycle_args a = { .last_resort = true, .timeout = 0 };
 	char text[400];
-	uint8_t u1[16], u2[16];
-
-	uuid_from_text(U1, u1);
-	uuid_from_text(U2, u2);
 	fk_init(&fk);
 	fk_add_disk(&fk, "vdb", 254, 16, 32768, fixture("ext4.img"));
 	fk_add_disk(&fk, "vdd", 254, 48, 32768, fixture("ext4.img"));
@@ -678,19 +705,20 @@ static void last_resort(void)
 	a.name = "wb";
 	CHECK_INT(do_run(&fk.ctx, &a), EXIT_HELD);
 	CHECK_INT(fk_find_write(&fk, "vdd/bcache/running"), -1);
-	CHECK(!state_is_stale(&fk.ctx, u2));
+	CHECK(strstr(tab_now(&fk), "stale") == NULL);
 	a.name = "wt";
 	CHECK_INT(do_run(&fk.ctx, &a), EXIT_OK);
 	CHECK(fk_find_write(&fk, "vdb/bcache/running") >= 0);
-	CHECK(state_is_stale(&fk.ctx, u1));
+	CHECK(strstr(tab_now(&fk), "nofail,stale") != NULL);
 	CHECK(!volume_held(&fk.ctx, "wt"));
 	run_free(&r);
 	fk_cleanup(&fk);
 }
 
 TEST_MAIN(T(formatted_with_cache), T(last_resort), T(formatted_dirty_cache_late),
-	  T(raw_states), T(raw_line_fields), T(stale_mark_cycle),
-	  T(repeated_boots_bounded), T(forced_run), T(forced_run_handoff),
+	  T(raw_states), T(raw_line_fields), T(stale_line_cycle),
+	  T(initrd_stale_waits_for_images),
+	  T(repeated_boots_bounded), T(forced_run), T(forced_run_in_initrd),
 	  T(stop_with_dirty_data), T(injected_errors), T(identity_checks),
 	  T(rerun_is_idempotent), T(missing_device_times_out),
 	  T(late_device_via_uevent), T(lifecycle_edits), T(create_volume))

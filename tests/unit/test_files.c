@@ -41,31 +41,63 @@ static void put(const char *path, const char *text, mode_t mode)
 	close(fd);
 }
 
+static struct bt_entry ent(const char *line)
+{
+	struct bt_entry e;
+	char msg[200];
+
+	if (bt_parse_line(line, 1, &e, msg, sizeof(msg)) != 0)
+		abort();
+	return e;
+}
+
 static void edits(void)
 {
-	char p[128];
+	char p[128], q[160];
 	struct stat st;
+	struct bt_entry a = ent("a /dev/x -"), a2 = ent("a /dev/x2 -"),
+			b = ent("b /dev/y -"), c = ent("c /dev/z -");
 
 	mkdir_tmp();
 	snprintf(p, sizeof(p), "%s/bcachetab", dir);
-	CHECK_INT(tabedit_apply(p, 0, "a /dev/x -"), 0); /* creates */
-	CHECK_STR(slurp(p), "a /dev/x -\n");
-	put(p, "# c1\na   /dev/x  -   # note\nb /dev/y -\n", 0640);
-	CHECK_INT(tabedit_apply(p, 2, "a /dev/x2 -"), 0);
-	CHECK_STR(slurp(p), "# c1\na /dev/x2 -\nb /dev/y -\n");
-	CHECK_INT(tabedit_apply(p, 3, NULL), 0);
-	CHECK_STR(slurp(p), "# c1\na /dev/x2 -\n");
-	CHECK_INT(tabedit_apply(p, 0, "c /dev/z -"), 0);
-	CHECK_STR(slurp(p), "# c1\na /dev/x2 -\nc /dev/z -\n");
+	CHECK_INT(tabedit_apply(p, NULL, &a), 0); /* creates */
+	CHECK_STR(slurp(p), "a\t/dev/x\t-\n");
+	put(p, "# c1\na   /dev/x  -   \nb /dev/y -\n", 0640);
+	/* found by name, compared before the swap, other bytes kept */
+	CHECK_INT(tabedit_apply(p, &a, &a2), 0);
+	CHECK_STR(slurp(p), "# c1\na\t/dev/x2\t-\nb /dev/y -\n");
+	CHECK_INT(tabedit_apply(p, &a, &a2), -ESTALE); /* a is not x any more */
+	CHECK_STR(slurp(p), "# c1\na\t/dev/x2\t-\nb /dev/y -\n");
+	CHECK_INT(tabedit_apply(p, &b, NULL), 0);
+	CHECK_STR(slurp(p), "# c1\na\t/dev/x2\t-\n");
+	CHECK_INT(tabedit_apply(p, NULL, &c), 0);
+	CHECK_INT(tabedit_apply(p, NULL, &c), -EEXIST);
+	CHECK_STR(slurp(p), "# c1\na\t/dev/x2\t-\nc\t/dev/z\t-\n");
 	CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0640);
 	/* a line that is not there: error, file unchanged */
-	CHECK_INT(tabedit_apply(p, 9, "x"), -ENOENT);
-	CHECK_STR(slurp(p), "# c1\na /dev/x2 -\nc /dev/z -\n");
+	CHECK_INT(tabedit_apply(p, &b, &b), -ENOENT);
+	CHECK_STR(slurp(p), "# c1\na\t/dev/x2\t-\nc\t/dev/z\t-\n");
 	/* no trailing newline in the original is mended, not lost */
 	put(p, "a /dev/x -", 0644);
-	CHECK_INT(tabedit_apply(p, 0, "b /dev/y -"), 0);
-	CHECK_STR(slurp(p), "a /dev/x -\nb /dev/y -\n");
-	CHECK_INT(tabedit_apply("/nonexistent/dir/tab", 0, "x"), -ENOENT);
+	CHECK_INT(tabedit_apply(p, NULL, &b), 0);
+	CHECK_STR(slurp(p), "a /dev/x -\nb\t/dev/y\t-\n");
+	/* a line edited by hand meanwhile is never overwritten */
+	put(p, "a /dev/x - nofail\n", 0644);
+	CHECK_INT(tabedit_apply(p, &a, &a2), -ESTALE);
+	/* a symlink is edited at its target, which keeps owner and mode */
+	snprintf(q, sizeof(q), "%s/real", dir);
+	put(q, "a /dev/x -\n", 0600);
+	if (geteuid() == 0)
+		CHECK(chown(q, 0, 4321) == 0);
+	unlink(p);
+	CHECK(symlink("real", p) == 0);
+	CHECK_INT(tabedit_apply(p, &a, &a2), 0);
+	CHECK(lstat(p, &st) == 0 && S_ISLNK(st.st_mode));
+	CHECK_STR(slurp(q), "a\t/dev/x2\t-\n");
+	CHECK(stat(q, &st) == 0 && (st.st_mode & 0777) == 0600);
+	if (geteuid() == 0)
+		CHECK(st.st_gid == 4321);
+	CHECK_INT(tabedit_apply("/nonexistent/dir/tab", NULL, &a), -ENOENT);
 	snprintf(p, sizeof(p), "rm -rf %s", dir);
 	CHECK(system(p) == 0);
 }
@@ -95,58 +127,50 @@ static void owner(void)
 	CHECK(system(p) == 0);
 }
 
-static void stale_marks(void)
+static void run_marks(void)
 {
 	struct context ctx;
-	char sd[128], rd[128], p[300];
-	uint8_t u[16], v[16];
+	char rd[128], p[300];
+	uint8_t u[16], v[16], (*all)[16];
 
 	mkdir_tmp();
 	context_init(&ctx);
-	snprintf(sd, sizeof(sd), "%s/var/lib/ba", dir);
 	snprintf(rd, sizeof(rd), "%s/run/ba", dir);
-	ctx.statedir = sd;
 	ctx.rundir = rd;
 	uuid_from_text("6b1561e6-55b1-44ab-84ad-9c2164d17ac0", u);
 	uuid_from_text("6b1561e6-55b1-44ab-84ad-9c2164d17ac1", v);
-	CHECK(!state_is_stale(&ctx, u));
-	CHECK_INT(state_mark_stale(&ctx, u, "why"), 0);
-	CHECK(state_is_stale(&ctx, u));
-	CHECK(!state_is_stale(&ctx, v));
-	snprintf(p, sizeof(p), "%s/stale/6b1561e6-55b1-44ab-84ad-9c2164d17ac0",
-		 sd);
-	CHECK(strstr(slurp(p), " why\n") != NULL);
-	CHECK_INT(state_clear_stale(&ctx, u), 1); /* removed from statedir */
-	CHECK(!state_is_stale(&ctx, u));
-	CHECK_INT(state_clear_stale(&ctx, u), 0); /* twice is fine */
-	/* the initramfs copy must be rebuilt: flagged in rundir */
-	CHECK_INT(state_flag_rebuild(&ctx, "test"), 0);
-	snprintf(p, sizeof(p), "%s/rebuild-initramfs", rd);
-	CHECK(strstr(slurp(p), "test\n") != NULL);
-	ctx.statedir = "/dev/null/nope";
-	CHECK_INT(state_mark_stale(&ctx, v, "initramfs"), 0); /* to /run */
-	ctx.statedir = sd;
-	CHECK(state_is_stale(&ctx, v));
-	CHECK_INT(state_handoff(&ctx), 1);
-	CHECK_INT(state_handoff(&ctx), 0); /* nothing left to move */
-	CHECK(state_is_stale(&ctx, v));
-	snprintf(p, sizeof(p), "%s/stale/6b1561e6-55b1-44ab-84ad-9c2164d17ac1",
-		 rd);
-	CHECK(access(p, F_OK) != 0);
-	/* initramfs: the image's statedir is read, marks go to /run only */
-	ctx.statedir_ro = true;
-	CHECK_INT(state_mark_stale(&ctx, u, "initramfs run"), 0);
-	snprintf(p, sizeof(p), "%s/stale/6b1561e6-55b1-44ab-84ad-9c2164d17ac0",
-		 rd);
-	CHECK(access(p, F_OK) == 0);
-	snprintf(p, sizeof(p), "%s/stale/6b1561e6-55b1-44ab-84ad-9c2164d17ac0",
-		 sd);
-	CHECK(access(p, F_OK) != 0);
-	CHECK_INT(state_handoff(&ctx), 0); /* not from inside the initramfs */
-	ctx.statedir_ro = false;
-	ctx.statedir = "/dev/null/nope";
-	ctx.rundir = "/dev/null/nope2";
-	CHECK(state_mark_stale(&ctx, u, "x") < 0);
+	CHECK_INT(state_run_marked(&ctx, u), 0);
+	CHECK_INT(state_run_marks(&ctx, &all), 0);
+	CHECK_INT(state_run_mark(&ctx, u), 0);
+	CHECK_INT(state_run_marked(&ctx, u), 1);
+	CHECK_INT(state_run_marked(&ctx, v), 0);
+	CHECK_INT(state_run_marks(&ctx, &all), 1);
+	CHECK(!memcmp(all[0], u, 16));
+	free(all);
+	CHECK_INT(state_run_unmark(&ctx, u), 0);
+	CHECK_INT(state_run_unmark(&ctx, u), 0); /* twice is fine */
+	CHECK_INT(state_run_marked(&ctx, u), 0);
+	/* a mark that cannot be read is an error, never "not marked" */
+	snprintf(p, sizeof(p), "%s/stale", rd);
+	CHECK(chmod(p, 0) == 0);
+	if (geteuid() != 0)
+		CHECK(state_run_marked(&ctx, u) < 0);
+	CHECK(chmod(p, 0700) == 0);
+	ctx.rundir = "/dev/null/x";
+	CHECK(state_run_marked(&ctx, u) < 0);
+	CHECK(state_run_mark(&ctx, u) < 0);
+	/* the images flag: persistent, cleared only by a good rebuild */
+	snprintf(p, sizeof(p), "%s/etc/ba/outdated", dir);
+	ctx.imageflag = p;
+	CHECK(!images_outdated(&ctx));
+	CHECK_INT(images_flag_outdated(&ctx, "test"), 0);
+	CHECK(images_outdated(&ctx));
+	ctx.update_images = "exit 3";
+	CHECK_INT(images_update(&ctx), -ECHILD);
+	CHECK(images_outdated(&ctx));
+	ctx.update_images = "true";
+	CHECK_INT(images_update(&ctx), 0);
+	CHECK(!images_outdated(&ctx));
 	snprintf(p, sizeof(p), "rm -rf %s", dir);
 	CHECK(system(p) == 0);
 }
@@ -159,14 +183,14 @@ static void raw_lines(void)
 	CHECK_INT(bt_parse_line("a /dev/x - raw,uuid=6b1561e6-55b1-44ab-84ad-"
 				"9c2164d17ac0",
 				1, &e, msg, sizeof(msg)), 0);
-	CHECK_INT(rawline_format(&e, 8, 16, 0, line, sizeof(line)), 0);
+	CHECK_INT(rawline_format(&e, 8, 16, 0, e.mode, line, sizeof(line)), 0);
 	CHECK_STR(line, "dev=8:16 uuid=6b1561e6-55b1-44ab-84ad-9c2164d17ac0 "
 			"mode=writethrough state=none\n");
 	/* without a set only state=none can be said */
-	CHECK_INT(rawline_format(&e, 8, 16, 1, line, sizeof(line)), -EINVAL);
-	CHECK_INT(rawline_format(&e, 8, 16, 0, line, 20), -ENOSPC);
+	CHECK_INT(rawline_format(&e, 8, 16, 1, e.mode, line, sizeof(line)), -EINVAL);
+	CHECK_INT(rawline_format(&e, 8, 16, 0, e.mode, line, 20), -ENOSPC);
 	e.raw = false;
-	CHECK_INT(rawline_format(&e, 8, 16, 0, line, sizeof(line)), -EINVAL);
+	CHECK_INT(rawline_format(&e, 8, 16, 0, e.mode, line, sizeof(line)), -EINVAL);
 }
 
 static void kernel_cmdline(void)
@@ -196,5 +220,5 @@ static void kernel_cmdline(void)
 	CHECK(!k.disabled);
 }
 
-TEST_MAIN(T(edits), T(owner), T(stale_marks), T(raw_lines),
+TEST_MAIN(T(edits), T(owner), T(run_marks), T(raw_lines),
 	  T(kernel_cmdline))

@@ -176,9 +176,20 @@ static void entry_rules(void)
 		  "mode=writeback needs a cache set UUID in field 3");
 	CHECK_STR(err_of("a /dev/x - raw,uuid=" U1 ",block=4096,data_offset=9"),
 		  "data_offset=9 is not a multiple of block=4096");
+	CHECK_STR(err_of("a /dev/x - raw,uuid=" U1 ",stale"),
+		  "'stale' means the cache set's copy is out of date: it needs "
+		  "a cache set in field 3");
+	CHECK_STR(err_of("a /dev/x - raw,uuid=" U1 ",serial=a,b"),
+		  "unknown option 'b'");
+	CHECK_STR(err_of("a /dev/x - raw,uuid=" U1 ",serial=\x01"),
+		  "control character in line");
+	/* a CR ends a CRLF line, and is an error anywhere else */
+	CHECK_STR(err_of("a /dev/x -\r"), "(ok)");
+	CHECK_STR(err_of("a /dev/x - nofail\rraw"),
+		  "control character in line");
 	CHECK_STR(err_of("a /dev/x - mode=writeback"),
-		  "uuid=, mode=, label=, data_offset= and block= are for raw "
-		  "volumes; a formatted device keeps them in its superblock (add "
+		  "uuid=, mode=, label=, data_offset=, block=, serial= and stale "
+		  "are for raw volumes; a formatted device keeps them in its superblock (add "
 		  "'raw' if this disk has none)");
 }
 

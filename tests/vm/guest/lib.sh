@@ -13,6 +13,7 @@ check() {
 }
 
 eq() { [ "$1" = "$2" ] || { echo "    '$1' != '$2'"; return 1; }; }
+not() { ! "$@"; }
 
 load_bcache() {
 	modprobe crc64 && insmod /root/bcache.ko && [ -w /sys/fs/bcache/register_raw ]

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+#include "context.h"
+#include "macro.h"
+
+/*
+ * One lock for every invocation that reads, decides on and rewrites
+ * bcachetab or the run marks: an flock on ctx->rundir/lock. /run is a tmpfs
+ * from the first instruction of the initramfs on, so the lock works on a
+ * read-only root too. Returns the lock's fd, or -errno: -EWOULDBLOCK when
+ * another invocation holds it (wait == false) or still holds it after
+ * timeout seconds.
+ */
+int lock_take(struct context *ctx, bool wait, unsigned timeout) _must_check_;
+void lock_release(int fd);

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "policy.h"
+
+bool policy_stale(const struct bt_entry *e, bool run_marked)
+{
+	return e->raw && e->has_cset && (e->stale || run_marked);
+}
+
+enum bdev_state policy_reg_state(const struct bt_entry *e, bool run_marked)
+{
+	if (!e->has_cset)
+		return BDEV_NONE;
+	if (policy_stale(e, run_marked))
+		return BDEV_STALE;
+	return e->mode == MODE_WRITEBACK ? BDEV_DIRTY : BDEV_CLEAN;
+}
+
+enum cache_mode policy_reg_mode(const struct bt_entry *e, bool run_marked)
+{
+	enum cache_mode m = e->mode == MODE_UNSET ? MODE_WRITETHROUGH : e->mode;
+
+	if (m == MODE_WRITEBACK && policy_stale(e, run_marked))
+		return MODE_WRITETHROUGH;
+	return m;
+}
+
+bool policy_raw_may_hold_dirty(const struct bt_entry *e, bool run_marked,
+			       const struct kview *k)
+{
+	if (!e->has_cset)
+		return false;
+	if (k && k->registered && (k->dirty || k->mode == MODE_WRITEBACK))
+		return true;
+	return e->mode == MODE_WRITEBACK && !policy_stale(e, run_marked);
+}
+
+enum run_verdict policy_run(bool may_hold_dirty, const struct kview *k,
+			    bool force, bool last_resort)
+{
+	if (k->running)
+		return RUN_NOTHING;
+	if (!may_hold_dirty)
+		return RUN_START;
+	if (last_resort)
+		return RUN_HOLD;
+	return force ? RUN_START_FORCE : RUN_REFUSE;
+}
+
+enum record_where policy_run_record(const struct bt_entry *e, bool in_initrd)
+{
+	if (!e->raw || !e->has_cset)
+		return RECORD_NONE;
+	if (in_initrd)
+		return RECORD_RUNMARK;
+	return e->stale ? RECORD_NONE : RECORD_LINE;
+}
+
+bool policy_run_needs_images(const struct bt_entry *e, bool in_initrd)
+{
+	return e->raw && e->has_cset && e->initrd && !in_initrd;
+}
+
+bool policy_may_clear_stale(const struct bt_entry *e, bool run_marked,
+			    const struct kview *k, bool in_initrd)
+{
+	/*
+	 * Only the real root's bcachetab can be changed, and only once the
+	 * set has the volume again (attached after a stale registration).
+	 * A run mark means this boot's initramfs ran it uncached: it first
+	 * becomes 'stale' in the line, and stays until the next cold attach.
+	 */
+	return e->stale && !run_marked && !in_initrd && k->registered &&
+	       k->running && k->attached && !k->dirty;
+}
+
+bool policy_may_writeback(const struct bt_entry *e, bool run_marked,
+			  bool images_current)
+{
+	if (e->mode != MODE_WRITEBACK || policy_stale(e, run_marked))
+		return false;
+	return !e->initrd || images_current;
+}
+
+enum mode_order policy_set_mode(const struct bt_entry *e, bool run_marked,
+				enum cache_mode to)
+{
+	if (to == MODE_WRITEBACK) {
+		if (!e->has_cset)
+			return MODE_REFUSE_NOSET;
+		if (policy_stale(e, run_marked))
+			return MODE_REFUSE_STALE;
+		return MODE_RECORD_FIRST;
+	}
+	/* leaving writeback: the record keeps saying so until clean */
+	return e->mode == MODE_WRITEBACK ? MODE_KERNEL_FIRST :
+					   MODE_RECORD_FIRST;
+}
