@@ -107,6 +107,14 @@ static bool check_identity(struct assembly *a, struct volume *v,
 {
 	const struct bt_entry *e = v->e;
 
+	if (e->serial[0] && strcmp(d->serial, e->serial)) {
+		set_why(v, VOL_FAILED, -EINVAL,
+			"%s reports serial '%s' but bcachetab says serial=%s: "
+			"not the disk this line was made for (renumbered or "
+			"replaced?); refusing it",
+			d->node, d->serial[0] ? d->serial : "(none)", e->serial);
+		return false;
+	}
 	if (d->size && e->size && d->size != e->size) {
 		set_why(v, VOL_FAILED, -EINVAL,
 			"%s has %llu sectors but bcachetab says size=%llu: not "
@@ -360,7 +368,14 @@ static void volume_step(struct assembly *a, struct volume *v)
 
 	if (v->status == VOL_RUNNING || v->status == VOL_FAILED)
 		return;
-	d = devtab_find(a->ctx, &a->devs, v->e->device);
+	if (devtab_lookup(a->ctx, &a->devs, v->e->device, &d) > 1) {
+		set_why(v, VOL_FAILED, -ENOTUNIQ,
+			"%s names more than one device (a cloned disk?); "
+			"refusing both: name the disk by a path such as "
+			"/dev/disk/by-id/...",
+			v->e->device);
+		return;
+	}
 	if (!d)
 		return;
 	snprintf(v->dev, sizeof(v->dev), "%s", d->name);

@@ -298,32 +298,32 @@ int bcachetab_parse(const char *text, size_t len, struct bcachetab *tab)
 int bcachetab_load(const char *path, struct bcachetab *tab)
 {
 	_cleanup_free_ char *text = NULL;
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0, cap = 0;
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	size_t len = 0;
 
+	/* never block on a FIFO or a device node given as bcachetab */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return negerrno();
-	for (;;) {
-		ssize_t n;
+	if (fstat(fd, &st) < 0)
+		return negerrno();
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((uint64_t)st.st_size > BT_FILE_MAX)
+		return -EFBIG;
+	text = malloc((size_t)st.st_size + 1);
+	if (!text)
+		return -ENOMEM;
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, text + len, (size_t)st.st_size - len);
 
-		if (cap - len < 4096) {
-			char *p;
-
-			cap = cap ? cap * 2 : 16384;
-			if (cap > (64u << 20))
-				return -EFBIG;
-			p = realloc(text, cap);
-			if (!p)
-				return -ENOMEM;
-			text = p;
-		}
-		n = read(fd, text + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return negerrno();
 		if (n == 0)
-			break;
+			break; /* shrank meanwhile: parse what is there */
 		len += (size_t)n;
 	}
 	return bcachetab_parse(text, len, tab);
@@ -435,6 +435,15 @@ int bcachetab_check_owner(const char *path, const char **why)
 
 	if (stat(path, &st) < 0)
 		return negerrno();
+	if (!S_ISREG(st.st_mode)) {
+		*why = "is not a regular file (a FIFO or device would block "
+		       "or mislead the boot)";
+		return -EPERM;
+	}
+	if (st.st_size > BT_FILE_MAX) {
+		*why = "is larger than 4 MiB";
+		return -EPERM;
+	}
 	if (st.st_uid != 0 && st.st_uid != geteuid()) {
 		*why = "is not owned by root";
 		return -EPERM;

@@ -13,6 +13,7 @@
 #define BT_TUNABLES_MAX 8
 #define BT_SERIAL_MAX 64
 #define BT_LINE_MAX 4096
+#define BT_FILE_MAX (4u << 20) /* bytes */
 
 /* bcache cache modes, in BDEV_CACHE_MODE order. */
 enum cache_mode {

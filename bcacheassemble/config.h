@@ -14,3 +14,12 @@
  * unreadable file; already reported). missing_ok: no file is an empty table.
  */
 int config_load(struct context *ctx, struct bcachetab *tab, bool missing_ok);
+
+struct devtab;
+/*
+ * Checks that need the devices: a tag naming two devices, and one disk
+ * listed twice under two spellings. Each is reported as FILE:LINE; returns
+ * how many, or -errno.
+ */
+int config_check_devices(struct context *ctx, const struct bcachetab *tab,
+			 const struct devtab *devs) _must_check_;

@@ -60,6 +60,67 @@ static int read_u64_attr(struct context *ctx, const char *name,
 	return 0;
 }
 
+/* Blanks and commas as '_', other unprintables dropped, ends trimmed. */
+static void serial_norm(const char *in, char *out, size_t len)
+{
+	size_t k = 0;
+	bool blank = false;
+
+	while (*in == ' ' || *in == '\t')
+		in++;
+	for (; *in && k + 1 < len; in++) {
+		unsigned char c = (unsigned char)*in;
+
+		if (c == ' ' || c == '\t' || c == ',') {
+			blank = true;
+			continue;
+		}
+		if (c <= ' ' || c > '~')
+			continue;
+		if (blank && k && k + 2 < len)
+			out[k++] = '_';
+		blank = false;
+		out[k++] = (char)c;
+	}
+	out[k] = 0;
+}
+
+/* What the disk says it is: WWN, else serial (sysfs; virtio, SCSI, NVMe). */
+void blockdev_read_serial(struct context *ctx, const char *name, char *out,
+			  size_t len)
+{
+	static const char *const attrs[] = { "wwid", "device/wwid", "serial",
+					     "device/serial" };
+
+	out[0] = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(attrs) && !out[0]; i++) {
+		char rel[256], buf[256];
+
+		snprintf(rel, sizeof(rel), "class/block/%s/%s", name, attrs[i]);
+		if (sysfs_read(ctx, rel, buf, sizeof(buf)) == 0)
+			serial_norm(buf, out, len);
+	}
+}
+
+/* The whole disk of a partition ("" for a whole disk). */
+static void read_parent(struct context *ctx, const char *name, char *out,
+			size_t len)
+{
+	char rel[256], path[PATH_MAX], real[PATH_MAX], *slash;
+
+	out[0] = 0;
+	snprintf(rel, sizeof(rel), "class/block/%s/partition", name);
+	if (!sysfs_exists(ctx, rel))
+		return;
+	snprintf(rel, sizeof(rel), "class/block/%s", name);
+	if (sysfs_path(ctx, rel, path, sizeof(path)) < 0 ||
+	    !realpath(path, real) || !(slash = strrchr(real, '/')))
+		return;
+	*slash = 0;
+	slash = strrchr(real, '/');
+	snprintf(out, len, "%.63s", slash ? slash + 1 : real);
+}
+
 static int probe_one(struct context *ctx, const char *name,
 		     struct blockdev *d)
 {
@@ -89,6 +150,17 @@ static int probe_one(struct context *ctx, const char *name,
 	d->is_bcache = !strncmp(name, "bcache", 6);
 	if (d->is_bcache)
 		return 0; /* never probed: it mirrors a backing device */
+	read_parent(ctx, name, d->parent, sizeof(d->parent));
+	blockdev_read_serial(ctx, d->parent[0] ? d->parent : name, d->serial,
+			     sizeof(d->serial));
+	if (d->parent[0] && d->serial[0]) { /* WWN-partN, as udev does */
+		uint64_t part = 0;
+
+		(void)read_u64_attr(ctx, name, "partition", &part);
+		snprintf(d->serial + strlen(d->serial),
+			 sizeof(d->serial) - strlen(d->serial), "-part%u",
+			 (unsigned)(part % 1000));
+	}
 	d->sb_status = sb_read(d->node, &d->sb);
 	probe_tags(d);
 	return 0;
@@ -167,61 +239,76 @@ const struct blockdev *devtab_find_name(const struct devtab *t,
 	return NULL;
 }
 
-/* Symlinks followed once; then device numbers (or inodes) are compared. */
-static const struct blockdev *find_by_path(struct context *ctx,
-					   const struct devtab *t,
-					   const char *spec)
+/* Does a path name d? Symlinks followed; device numbers (or inodes) compared. */
+static bool path_names(const struct stat *st, const struct blockdev *d)
+{
+	if (S_ISBLK(st->st_mode))
+		return major(st->st_rdev) == d->major &&
+		       minor(st->st_rdev) == d->minor;
+	return st->st_dev == d->file_dev && st->st_ino == d->file_ino;
+}
+
+static const struct {
+	const char *prefix;
+	size_t off;
+	bool fold; /* UUIDs are hex: any case; labels: exactly */
+} tags[] = {
+	{ "UUID=", offsetof(struct blockdev, fs_uuid), true },
+	{ "LABEL=", offsetof(struct blockdev, fs_label), false },
+	{ "PARTUUID=", offsetof(struct blockdev, part_uuid), true },
+	{ "PARTLABEL=", offsetof(struct blockdev, part_label), false },
+};
+
+/* Does a tag name d? -1 if spec is not a tag. */
+static int tag_names(const char *spec, const struct blockdev *d)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(tags); k++) {
+		size_t plen = strlen(tags[k].prefix);
+		const char *v = (const char *)d + tags[k].off;
+
+		if (strncmp(spec, tags[k].prefix, plen))
+			continue;
+		if (!*v)
+			return 0;
+		return tags[k].fold ? !strcasecmp(v, spec + plen) :
+				      !strcmp(v, spec + plen);
+	}
+	return -1;
+}
+
+int devtab_lookup(struct context *ctx, const struct devtab *t,
+		  const char *spec, const struct blockdev **out)
 {
 	char path[PATH_MAX];
 	struct stat st;
+	bool is_path = spec[0] == '/';
+	int n = 0;
 
-	if (snprintf(path, sizeof(path), "%s%s", ctx->devroot, spec) >=
-		    (int)sizeof(path) ||
-	    stat(path, &st) < 0)
-		return NULL;
+	*out = NULL;
+	if (is_path && (snprintf(path, sizeof(path), "%s%s", ctx->devroot,
+				 spec) >= (int)sizeof(path) ||
+			stat(path, &st) < 0))
+		return 0;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct blockdev *d = &t->v[i];
 
 		if (d->is_bcache)
 			continue;
-		if (S_ISBLK(st.st_mode) ?
-			    major(st.st_rdev) == d->major &&
-				    minor(st.st_rdev) == d->minor :
-			    st.st_dev == d->file_dev && st.st_ino == d->file_ino)
-			return d;
+		if (is_path ? !path_names(&st, d) : tag_names(spec, d) != 1)
+			continue;
+		if (!n++)
+			*out = d;
 	}
-	return NULL;
+	return n;
 }
 
 const struct blockdev *devtab_find(struct context *ctx,
 				   const struct devtab *t, const char *spec)
 {
-	static const struct {
-		const char *prefix;
-		size_t off;
-	} tags[] = {
-		{ "UUID=", offsetof(struct blockdev, fs_uuid) },
-		{ "LABEL=", offsetof(struct blockdev, fs_label) },
-		{ "PARTUUID=", offsetof(struct blockdev, part_uuid) },
-		{ "PARTLABEL=", offsetof(struct blockdev, part_label) },
-	};
+	const struct blockdev *d;
 
-	if (spec[0] == '/')
-		return find_by_path(ctx, t, spec);
-	for (size_t k = 0; k < ARRAY_SIZE(tags); k++) {
-		size_t plen = strlen(tags[k].prefix);
-
-		if (strncmp(spec, tags[k].prefix, plen))
-			continue;
-		for (size_t i = 0; i < t->n; i++) {
-			const struct blockdev *d = &t->v[i];
-			const char *v = (const char *)d + tags[k].off;
-
-			if (!d->is_bcache && *v && !strcasecmp(v, spec + plen))
-				return d;
-		}
-	}
-	return NULL;
+	/* a tag two devices carry (a cloned disk) names neither */
+	return devtab_lookup(ctx, t, spec, &d) == 1 ? d : NULL;
 }
 
 bool blockdev_is_cache_of(const struct blockdev *d, const uint8_t cset[16])
@@ -235,8 +322,17 @@ bool blockdev_matches(struct context *ctx, const struct devtab *t,
 		      const struct aliases *al)
 {
 	const char *rel = !strncmp(spec, "/dev/", 5) ? spec + 5 : NULL;
+	char path[PATH_MAX];
+	struct stat st;
 
-	if (devtab_find(ctx, t, spec) == d)
+	(void)t;
+	if (d->is_bcache)
+		return false;
+	if (spec[0] != '/')
+		return tag_names(spec, d) == 1;
+	if (snprintf(path, sizeof(path), "%s%s", ctx->devroot, spec) <
+		    (int)sizeof(path) &&
+	    stat(path, &st) == 0 && path_names(&st, d))
 		return true;
 	for (int i = 0; rel && al && i < al->n; i++) {
 		const char *a = al->v[i];

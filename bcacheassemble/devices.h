@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "bcachetab.h"
 #include "context.h"
 #include "superblock.h"
 
@@ -22,6 +23,8 @@ struct blockdev {
 	struct bcache_sb sb;
 	char fs_uuid[64], fs_label[64], part_uuid[64], part_label[64];
 	char fs_type[32];
+	char parent[64];      /* whole disk of a partition, "" otherwise */
+	char serial[BT_SERIAL_MAX + 1]; /* WWN or serial (-partN), normalised */
 };
 
 struct devtab {
@@ -29,6 +32,8 @@ struct devtab {
 	size_t n, cap;
 };
 
+void blockdev_read_serial(struct context *ctx, const char *name, char *out,
+			  size_t len);
 /* Enumerate <sysfs>/class/block and probe each device once. */
 int devtab_scan(struct context *ctx, struct devtab *t) _must_check_;
 /* Add or re-probe one device by kernel name (after a uevent). */
@@ -43,6 +48,9 @@ void devtab_free(struct devtab *t);
  */
 const struct blockdev *devtab_find(struct context *ctx,
 				   const struct devtab *t, const char *spec);
+/* How many devices spec names (0, 1, or more for a cloned tag); *out the first. */
+int devtab_lookup(struct context *ctx, const struct devtab *t,
+		  const char *spec, const struct blockdev **out) _must_check_;
 const struct blockdev *devtab_find_name(const struct devtab *t,
 					const char *name);
 bool blockdev_is_cache_of(const struct blockdev *d, const uint8_t cset[16]);

@@ -211,6 +211,7 @@ static int create_device_checks(struct context *ctx, struct target *t,
 	}
 	e->raw = true;
 	e->size = t->d->size;
+	snprintf(e->serial, sizeof(e->serial), "%s", t->d->serial);
 	uuid_generate(e->uuid);
 	e->has_uuid = true;
 	if (bt_validate_entry(e, msg, sizeof(msg)) < 0) {

@@ -18,6 +18,7 @@
 #include "bcachetab.h"
 #include "cmdline.h"
 #include "config.h"
+#include "hide.h"
 #include "context.h"
 #include "kmodload.h"
 #include "lifecycle.h"
@@ -503,14 +504,21 @@ static bool concerns(struct context *ctx, const struct devtab *devs,
 	       blockdev_is_cache_of(d, b->sb.set_uuid);
 }
 
-/* udev: one device appeared; register it if a volume needs it. */
+/*
+ * udev: one device appeared; register it if a volume needs it, and (with
+ * --export) say whether to hide it. Hiding does not depend on bcachetab
+ * being valid or safe, or on rd.bcache=0 / rd.bcache.conf=0: it fails
+ * closed. Always exit 0: udev drops the output of a failed program.
+ */
 static int do_incremental(struct context *ctx, const struct cli *c)
 {
-	struct bcachetab tab;
+	struct bcachetab tab = { 0 };
+	struct hidelist hide = { 0 };
 	struct assembly a;
 	const char *dev, *base;
 	const struct blockdev *d;
 	struct aliases al;
+	bool cfg_ok;
 
 	if (c->nargs < 1) {
 		log_err("--incremental takes one device (and its links)");
@@ -520,15 +528,18 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 	base = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
 	al.v = c->args + 1; /* udev's $links */
 	al.n = c->nargs - 1;
-	if (config_load(ctx, &tab, true) < 0)
-		return EXIT_CONFIG;
+	if (hide_load(ctx->config, &hide) < 0 && access(ctx->config, F_OK) < 0 &&
+	    errno == ENOENT)
+		return EXIT_OK; /* no bcachetab: nothing of ours */
+	cfg_ok = !c->kcmd.no_conf && config_load(ctx, &tab, true) >= 0;
 	if (assembly_init(&a, ctx) < 0 || devtab_scan(ctx, &a.devs) < 0 ||
 	    !(d = devtab_find_name(&a.devs, base))) {
 		bcachetab_free(&tab);
+		hide_free(&hide);
 		assembly_free(&a);
 		return EXIT_OK; /* not a block device we can see: nothing to do */
 	}
-	for (size_t i = 0; i < tab.n_entries; i++) {
+	for (size_t i = 0; cfg_ok && i < tab.n_entries; i++) {
 		const struct bt_entry *e = &tab.entries[i];
 
 		if (!selected(c, e) || !concerns(ctx, &a.devs, d, e, &al))
@@ -543,9 +554,11 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 				report_volume(ctx, &a.vols[i]);
 	}
 	if (c->export)
-		(void)report_export(stdout, ctx, &tab, &a.devs, dev, &al);
+		(void)report_export(stdout, ctx, cfg_ok ? &tab : NULL, &a.devs,
+				    dev, &al, &hide);
 	assembly_free(&a);
 	bcachetab_free(&tab);
+	hide_free(&hide);
 	return EXIT_OK;
 }
 
@@ -584,9 +597,18 @@ static int do_query(struct context *ctx, const struct cli *c)
 	}
 	if (c->mode == M_EXAMINE)
 		rc = report_examine_scan(stdout, ctx, &devs);
-	else if (c->mode == M_EXPORT && c->nargs >= 1)
-		rc = report_export(stdout, ctx, &tab, &devs, c->args[0],
-				   &(struct aliases){ c->args + 1, c->nargs - 1 });
+	else if (c->mode == M_EXPORT && c->nargs >= 1) {
+		struct hidelist hide = { 0 };
+
+		if (hide_load(ctx->config, &hide) < 0)
+			log_debug("%s: nothing to hide", ctx->config);
+		rc = report_export(stdout, ctx, &tab, &devs,
+				   c->args[0],
+				   &(struct aliases){ c->args + 1, c->nargs - 1 },
+				   &hide);
+		hide_free(&hide);
+		cfg = 0; /* udev drops the output of a failed program */
+	}
 	else if (c->scan)
 		rc = report_detail_scan(stdout, ctx, &tab, &devs);
 	else
@@ -682,7 +704,7 @@ static int initrd_setup(struct context *ctx, struct cli *c)
 	}
 	if (c->kcmd.no_conf &&
 	    (c->mode == M_SCAN || c->mode == M_NAMES ||
-	     c->mode == M_INCREMENTAL || c->mode == M_LAST_RESORT)) {
+	     c->mode == M_LAST_RESORT)) {
 		log_notice("rd.bcache.conf=0: bcachetab ignored, nothing to "
 			   "assemble");
 		return EXIT_OK;
@@ -764,6 +786,14 @@ int main(int argc, char **argv)
 		rc = config_load(&ctx, &tab, false);
 		if (rc < 0)
 			return EXIT_CONFIG;
+		{
+			struct devtab devs = { 0 };
+
+			if (devtab_scan(&ctx, &devs) == 0 &&
+			    config_check_devices(&ctx, &tab, &devs) != 0)
+				rc = EXIT_CONFIG;
+			devtab_free(&devs);
+		}
 		if (rc == EXIT_OK)
 			log_notice("%s: %zu volume%s, no problems", ctx.config,
 				   tab.n_entries, tab.n_entries == 1 ? "" : "s");

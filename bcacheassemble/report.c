@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "assemble.h"
+#include "hide.h"
 #include "sysfs.h"
 #include "uuidtext.h"
 
@@ -280,11 +281,12 @@ static const char *backing_of(struct context *ctx, const char *bdev, char *buf,
 
 int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
 		  const struct devtab *devs, const char *devname,
-		  const struct aliases *al)
+		  const struct aliases *al, const struct hidelist *hide)
 {
 	const char *base = strrchr(devname, '/');
 	const struct blockdev *d;
 	const struct bt_entry *e;
+	const struct hide_spec *h = NULL;
 	char u[UUID_STR_LEN], backing[64];
 
 	base = base ? base + 1 : devname;
@@ -294,14 +296,18 @@ int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
 		base = backing_of(ctx, base, backing, sizeof(backing));
 	d = base ? devtab_find_name(devs, base) : NULL;
 	if (!d)
-		return EXIT_FAILED;
-	e = entry_for(ctx, tab, devs, d, al);
+		return EXIT_OK;
+	e = tab ? entry_for(ctx, tab, devs, d, al) : NULL;
+	if (!volume && hide)
+		h = hide_match(ctx, devs, hide, d, al);
+	if (!e && !h)
+		return EXIT_OK;
+	fprintf(out, "BCACHEASSEMBLE_NAME=%s\n", e ? e->name : h->name);
+	fprintf(out, "BCACHEASSEMBLE_RAW=%d\n", (e && e->raw) || h ? 1 : 0);
+	if (((e && e->raw) || h) && !volume)
+		keep_links(out, al);
 	if (!e)
 		return EXIT_OK;
-	fprintf(out, "BCACHEASSEMBLE_NAME=%s\n", e->name);
-	fprintf(out, "BCACHEASSEMBLE_RAW=%d\n", e->raw ? 1 : 0);
-	if (e->raw && !volume)
-		keep_links(out, al);
 	if (e->has_uuid) {
 		uuid_to_text(e->uuid, u);
 		fprintf(out, "BCACHEASSEMBLE_UUID=%s\n", u);

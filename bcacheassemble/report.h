@@ -6,6 +6,7 @@
 #include "bcachetab.h"
 #include "context.h"
 #include "devices.h"
+#include "hide.h"
 #include "superblock.h"
 
 /* Output of the query modes; they write to out and return an exit code. */
@@ -23,4 +24,4 @@ int report_detail_scan(FILE *out, struct context *ctx,
  */
 int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
 		  const struct devtab *devs, const char *devname,
-		  const struct aliases *al);
+		  const struct aliases *al, const struct hidelist *hide);

@@ -20,7 +20,7 @@ if [ ! -f "$f/.done" ]; then
 		conv=notrunc status=none
 	head -c 5000 "$f/backing.img" >"$f/truncated.img"
 	truncate -s 1M "$f/zero.img"
-	mkfs.ext4 -q -F -U 11111111-2222-3333-4444-555555555555 "$f/ext4.img"
+	mkfs.ext4 -q -F -L DataVol -U 11111111-2222-3333-4444-555555555555 "$f/ext4.img"
 	touch "$f/.done"
 fi
 pass=0

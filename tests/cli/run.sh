@@ -199,5 +199,149 @@ expect rd-off-export 0 "BCACHEASSEMBLE_RAW=1" -- "$BIN" --initrd --incremental -
 if [ ! -s "$T/root/sys/fs/bcache/register_raw" ]; then ok; else bad "rd.bcache=0 incremental registered"; fi
 unset BCACHEASSEMBLE_CMDLINE
 
+
+# --- the record, hiding and refusals (issue 8) ---
+C1=ee0c5ce4-c401-45ae-bbd2-11d9bce912c9
+FSU=11111111-2222-3333-4444-555555555555
+# a registered raw volume in the fake tree: running (1) or held (0)
+registered() { # DEV RUNNING
+	mkdir -p "$T/root/sys/class/block/$1/bcache"
+	echo "$2" >"$T/root/sys/class/block/$1/bcache/running"
+	echo "no cache" >"$T/root/sys/class/block/$1/bcache/state"
+	echo "$U1" >"$T/root/sys/class/block/$1/bcache/backing_dev_uuid"
+	echo "[writethrough] writeback writearound none" >"$T/root/sys/class/block/$1/bcache/cache_mode"
+	: >"$T/root/sys/class/block/$1/bcache/label"
+}
+partition() { # DISK PART N: sysfs layout of a partition (class/block links)
+	mkdir -p "$T/root/sys/devices/$1/$2"
+	rm -rf "$T/root/sys/class/block/$1"
+	ln -s "../../devices/$1" "$T/root/sys/class/block/$1"
+	ln -s "../../devices/$1/$2" "$T/root/sys/class/block/$2"
+	echo "$3" >"$T/root/sys/devices/$1/$2/partition"
+}
+hidden() { # NAME -- export args: the disk is hidden (RAW=1, no by-uuid)
+	n=$1
+	shift 2
+	out=$("$@" 2>&1)
+	case $out in
+	*BCACHEASSEMBLE_RAW=1*BCACHEASSEMBLE_KEEP_LINKS=disk/by-id/k*)
+		case $out in *by-uuid*) bad "$n: by-uuid kept: $out" ;; *) ok ;; esac ;;
+	*) bad "$n: not hidden: $out" ;;
+	esac
+}
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+tab "r /dev/vdc - raw,uuid=$U1,bogus"
+hidden hide-typo -- "$BIN" --incremental --export /dev/vdc disk/by-uuid/$FSU disk/by-id/k
+tab "r /dev/vdc $C1 raw,uuid=$U1"
+chmod 0666 "$BCACHETAB"
+hidden hide-unsafe -- "$BIN" --incremental --export /dev/vdc disk/by-uuid/$FSU disk/by-id/k
+hidden hide-unsafe-export -- "$BIN" --export /dev/vdc disk/by-uuid/$FSU disk/by-id/k
+chmod 0644 "$BCACHETAB"
+echo "rd.bcache.conf=0" >"$T/cmdline"
+BCACHEASSEMBLE_CMDLINE="$T/cmdline" hidden hide-noconf -- \
+	"$BIN" --initrd --incremental --export /dev/vdc disk/by-uuid/$FSU disk/by-id/k
+echo "rd.bcache=0" >"$T/cmdline"
+BCACHEASSEMBLE_CMDLINE="$T/cmdline" hidden hide-rdoff -- \
+	"$BIN" --initrd --incremental --export /dev/vdc disk/by-uuid/$FSU disk/by-id/k
+# the filesystem UUID changed (tune2fs -U): the serial still names the disk
+echo "SER 1" >"$T/root/sys/class/block/vdc/serial"
+tab "r UUID=0f3c5a2e-9d7b-4e61-8a53-2b9c4d6e7f80 - raw,uuid=$U1,serial=SER_1"
+hidden hide-serial -- "$BIN" --incremental --export /dev/vdc disk/by-uuid/$FSU disk/by-id/k
+# the partitions of a raw whole disk
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+partition vdc vdc1 1
+mkdir -p "$T/root/sys/devices/vdc"
+echo 254:32 >"$T/root/sys/devices/vdc/dev"
+echo 254:33 >"$T/root/sys/devices/vdc/vdc1/dev"
+echo 2048 >"$T/root/sys/devices/vdc/vdc1/size"
+cp --sparse=always "$FIX/ext4.img" "$T/root/dev/vdc1"
+tab "r /dev/vdc - raw,uuid=$U1"
+hidden hide-partition -- "$BIN" --incremental --export /dev/vdc1 disk/by-uuid/$FSU disk/by-id/k
+# nothing to hide: no output, exit 0 (udev keeps the links)
+expect export-other 0 "" -- sh -c "! $BIN --export /dev/vdz | grep -q ."
+# the identity: labels match exactly, a tag on two disks names neither,
+# one disk under two names is an error
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+tab "a LABEL=datavol -"
+expect label-case 0 "" -- sh -c "! $BIN --export /dev/vdc | grep -q NAME"
+tab "a LABEL=DataVol -"
+expect label-exact 0 "BCACHEASSEMBLE_NAME=a" -- "$BIN" --export /dev/vdc
+tab "a /dev/vdc -" "b UUID=$FSU - nofail"
+expect check-two-names 2 "$BCACHETAB:2: b: UUID=$FSU is the same disk as /dev/vdc of 'a' on line 1" -- \
+	"$BIN" --check
+disk vdd 254:48 "$FIX/ext4.img"
+tab "a UUID=$FSU - raw,uuid=$U1"
+expect check-clone 2 "$BCACHETAB:1: a: UUID=$FSU names more than one device" -- "$BIN" --check
+expect scan-clone 1 "names more than one device (a cloned disk?)" -- "$BIN" --scan -t 0
+if [ ! -s "$T/root/sys/fs/bcache/register_raw" ]; then ok; else bad "a clone was registered"; fi
+echo "SER1" >"$T/root/sys/class/block/vdc/serial"
+tab "a /dev/vdc - raw,uuid=$U1,serial=OTHER"
+expect scan-serial 1 "reports serial 'SER1' but bcachetab says serial=OTHER" -- "$BIN" --scan -t 0
+# inputs that must not hang or cut: a FIFO, a CR inside a line
+newtree
+mkfifo "$BCACHETAB"
+expect fifo-check 2 "is not a regular file" -- timeout 10 "$BIN" --check
+expect fifo-scan 2 "is not a regular file" -- timeout 10 "$BIN" --scan -t 0
+expect fifo-export 0 "" -- timeout 10 "$BIN" --export /dev/vdc
+rm -f "$BCACHETAB"
+printf 'a /dev/vdb - nofail\rraw\n' >"$BCACHETAB"
+expect cr-inside 2 "$BCACHETAB:1: control character in line" -- "$BIN" --check
+printf 'a /dev/vdb - nofail\r\n' >"$BCACHETAB"
+expect crlf 0 "1 volume, no problems" -- "$BIN" --check
+# --detail --scan reproduces a held volume's line exactly
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+registered vdc 0
+tab "r /dev/vdc $C1 raw,uuid=$U1,mode=writeback,label=x"
+expect detail-scan-held 0 "r	/dev/vdc	$C1	raw,uuid=$U1,mode=writeback,label=x" -- \
+	"$BIN" --detail --scan
+# the set is there but did not take the volume: recorded stale, exit 1
+mkdir -p "$T/root/sys/fs/bcache/$C1"
+echo 1 >"$T/root/sys/class/block/vdc/bcache/running"
+tab "r /dev/vdc $C1 raw,uuid=$U1"
+expect attach-refused 1 "did not take it (a full uuid table" -- "$BIN" --scan -t 0 -w 0
+if grep -q "raw,uuid=$U1,stale" "$BCACHETAB"; then ok; else bad "refused attach not recorded: $(cat "$BCACHETAB")"; fi
+# a read-only /etc: nothing changes in the kernel, and the command says so
+ro() { unshare -m sh -c "mount --bind -o ro $T/root/etc $T/root/etc && exec \"\$@\"" sh "$@"; }
+if unshare -m true 2>/dev/null; then
+	newtree
+	disk vdc 254:32 "$FIX/ext4.img"
+	registered vdc 0
+	tab "r /dev/vdc $C1 raw,uuid=$U1"
+	expect run-ro-etc 1 "refusing to run it uncached: 'stale' could not be recorded" -- \
+		ro "$BIN" --run r
+	if [ "$(cat "$T/root/sys/class/block/vdc/bcache/running")" = 0 ]; then ok; else
+		bad "run-ro-etc started the volume"; fi
+	echo 1 >"$T/root/sys/class/block/vdc/bcache/running"
+	expect label-ro-etc 1 "cannot update $BCACHETAB" -- ro "$BIN" --set-label r NEW
+	if [ ! -s "$T/root/sys/class/block/vdc/bcache/label" ]; then ok; else
+		bad "label-ro-etc changed the kernel"; fi
+	# a run mark from the initramfs, with / still read-only: kept, exit 1
+	mkdir -p "$T/root/run/bcacheassemble/stale"
+	: >"$T/root/run/bcacheassemble/stale/$U1"
+	expect handoff-ro 1 "could not be recorded" -- ro "$BIN" --scan -t 0 -w 0
+	if [ -e "$T/root/run/bcacheassemble/stale/$U1" ]; then ok; else bad "handoff-ro lost the mark"; fi
+	"$BIN" --scan -t 0 -w 0 >/dev/null 2>&1
+	if grep -q "raw,uuid=$U1,stale" "$BCACHETAB" &&
+		[ ! -e "$T/root/run/bcacheassemble/stale/$U1" ]; then ok; else
+		bad "handoff: $(cat "$BCACHETAB")"; fi
+fi
+# concurrent edits: the lock serialises them, none is lost
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+registered vdc 1
+lost=0
+for i in $(seq 1 20); do
+	tab "r /dev/vdc - raw,uuid=$U1"
+	"$BIN" -q --set-label r "L$i" & p1=$!
+	"$BIN" -q --set-mode r writearound & p2=$!
+	wait $p1 $p2
+	grep -q "mode=writearound,label=L$i" "$BCACHETAB" || lost=$((lost + 1))
+done
+if [ "$lost" -eq 0 ]; then ok; else bad "concurrent edits: $lost of 20 rounds lost one"; fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
