@@ -57,9 +57,24 @@ $(BUILD)/test/%: tests/unit/%.c $(TESTLIB) $(SRC) $(HDR) tests/unit/*.h \
 	$(CC) $(CPPFLAGS) -Itests/unit $(WARN) -Wno-missing-prototypes -O1 -g \
 		$(SAN) -o $@ $< $(TESTLIB) $(SRC) $(LIBS)
 
-check-unit: $(UNIT_TESTS) $(BIN)
+check-unit: $(UNIT_TESTS) $(BIN) check-model
 	BUILD=$(BUILD) sh tests/run-unit.sh $(UNIT_TESTS)
 	sh tests/cli/run.sh $(BIN)
+
+# The sequence model (tests/model/seqmodel.c) against the real policy.c, and
+# the proof that it catches a weakened policy.
+MODEL      := $(BUILD)/model/seqmodel
+MODEL_RUNS ?= 100000
+
+$(MODEL): tests/model/seqmodel.c bcacheassemble/policy.c bcacheassemble/policy.h \
+		bcacheassemble/bcachetab.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) -O2 -g -o $@ tests/model/seqmodel.c \
+		bcacheassemble/policy.c
+
+check-model: $(MODEL)
+	$(MODEL) $(MODEL_RUNS)
+	sh tests/model/weaken.sh $(MODEL_RUNS)
 
 FUZZERS    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/*.c))
 FUZZ_SRC   := bcacheassemble/bcachetab.c bcacheassemble/options.c \
@@ -74,8 +89,9 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) $(HDR)
 check-fuzz: $(FUZZERS)
 	sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZERS)
 
-fuzz: $(FUZZERS)
+fuzz: $(FUZZERS) $(MODEL)
 	sh tests/fuzz/run.sh 600 $(FUZZERS)
+	$(MODEL) 10000000
 
 lint:
 	sh tests/lint.sh
@@ -137,5 +153,5 @@ clean:
 distclean: clean
 	rm -rf $(BUILD)
 
-.PHONY: all check check-unit check-fuzz check-vm check-vm-broken check-boot demo \
+.PHONY: all check check-unit check-model check-fuzz check-vm check-vm-broken check-boot demo \
 	lint fuzz bench install clean distclean

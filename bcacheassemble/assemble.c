@@ -248,32 +248,16 @@ static int record(struct assembly *a, struct volume *v,
 	return r;
 }
 
-/*
- * A raw volume runs while its cache set does not have it (started without
- * the set, or the set refused the attach): the set's copy is out of date
- * from now on, and the record must say so before anything else happens.
- */
-static int record_stale(struct assembly *a, struct volume *v)
-{
-	struct bt_entry n = *v->e;
-
-	if (!v->e->raw || !v->e->has_cset || v->e->stale)
-		return 0;
-	if (a->ctx->in_initrd || !a->may_edit)
-		return state_run_mark(a->ctx, v->e->uuid);
-	n.stale = true;
-	return record(a, v, &n);
-}
-
 /* Attached again after a stale registration: the old cache copy is gone. */
 static void clear_stale(struct assembly *a, struct volume *v,
 			const struct kview *k)
 {
 	struct bt_entry n = *v->e;
 	int r;
+	bool cold = v->reg_cold || state_cold_marked(a->ctx, v->e->uuid);
 
 	if (!a->may_edit ||
-	    !policy_may_clear_stale(v->e, false, k, a->ctx->in_initrd))
+	    !policy_may_clear_stale(v->e, false, k, a->ctx->in_initrd, cold))
 		return;
 	n.stale = false;
 	r = record(a, v, &n);
@@ -295,11 +279,46 @@ static void clear_stale(struct assembly *a, struct volume *v,
 			   v->e->name);
 }
 
+/*
+ * The record follows the kernel toward the safe side (policy.c); a change
+ * that cannot be recorded is an error, never silence.
+ */
+int volume_reconcile(struct context *ctx, const char *dev, struct bt_entry *e,
+		     const struct kview *k, bool may_edit)
+{
+	struct bt_entry n;
+	int r = 0;
+
+	if (!policy_reconcile(e, k, &n))
+		return -ESRCH; /* no line describes it until its set is back */
+	if (memcmp(&n, e, sizeof(n))) {
+		if (ctx->in_initrd || !may_edit)
+			r = n.stale && !e->stale ? state_run_mark(ctx, e->uuid) : 0;
+		else
+			r = record_line(ctx, e, &n);
+		/* not writable yet: a run mark until it is, and an error */
+		if (r < 0 && n.stale && !e->stale &&
+		    state_run_mark(ctx, e->uuid) < 0)
+			log_err("%s: cannot write its run mark either", e->name);
+		if (r == 0 && !ctx->in_initrd && may_edit) {
+			log_notice("%s: bcachetab now says %s%s, as the kernel "
+				   "runs it",
+				   e->name, cache_mode_name(n.mode),
+				   n.stale ? ", stale" : "");
+			*e = n;
+		}
+	}
+	if (r == 0 && policy_kernel_to_writethrough(e, k))
+		r = kattr_write(ctx, dev, "cache_mode", "writethrough");
+	return r;
+}
+
 static void evaluate_running(struct assembly *a, struct volume *v,
 			     const uint8_t *cset)
 {
 	struct kview k;
 	char u[UUID_STR_LEN];
+	bool refused;
 	int r;
 
 	v->status = VOL_RUNNING;
@@ -307,21 +326,31 @@ static void evaluate_running(struct assembly *a, struct volume *v,
 	if (!v->e->raw || !cset)
 		return;
 	kview_read(a->ctx, v->dev, &k);
+	refused = !k.attached && cache_set_present(a->ctx, cset);
+	r = volume_reconcile(a->ctx, v->dev, (struct bt_entry *)v->e, &k,
+			     a->may_edit);
+	if (r < 0)
+		set_why(v, VOL_FAILED, r,
+			"runs %s, and THIS COULD NOT BE RECORDED in %s (%s): "
+			"the next boot may %s; make it writable and run --scan "
+			"again",
+			k.attached ? "writeback" : "without its cache set",
+			a->ctx->config, strerror(-r),
+			k.attached ? "give its dirty data up" :
+				     "serve stale blocks");
 	if (k.attached) {
-		clear_stale(a, v, &k);
+		if (r == 0)
+			clear_stale(a, v, &k);
 		return;
 	}
-	if (!cache_set_present(a->ctx, cset))
-		return; /* started by --run: recorded there */
+	if (!refused || r < 0)
+		return;
 	uuid_to_text(cset, u);
-	r = record_stale(a, v);
 	set_why(v, VOL_FAILED, -EIO,
 		"runs, but cache set %s did not take it (a full uuid table, "
-		"or a refused attach: see dmesg); it runs uncached%s",
-		u, r < 0 ? " and THIS COULD NOT BE RECORDED: the next boot "
-			   "may serve stale blocks; make bcachetab writable "
-			   "and run --scan again" :
-			   ", recorded as stale");
+		"or a refused attach: see dmesg); it runs uncached, recorded "
+		"as stale",
+		u);
 }
 
 static void evaluate(struct assembly *a, struct volume *v,
@@ -392,6 +421,13 @@ static void volume_step(struct assembly *a, struct volume *v)
 			register_cache_set(a, cset, &present);
 		}
 		r = register_backing(a, v, d, marked);
+		v->reg_cold = v->e->raw &&
+			      policy_reg_state(v->e, marked) == BDEV_STALE;
+		if (r == 0 && v->reg_cold && a->ctx->in_initrd &&
+		    state_cold_mark(a->ctx, v->e->uuid) < 0)
+			log_warn("%s: cannot leave its cold mark in %s; the real "
+				 "root keeps 'stale' until the next cold attach",
+				 v->e->name, a->ctx->rundir);
 		if (r < 0 && !backing_registered(a->ctx, d->name)) {
 			set_why(v, VOL_FAILED, r, "cannot register %s: %s",
 				d->node, register_advice(r));

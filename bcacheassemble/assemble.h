@@ -22,6 +22,7 @@ struct volume {
 	char why[256];
 	char dev[64];       /* kernel name of the backing device */
 	bool registered;    /* registered by this run */
+	bool reg_cold;      /* ... with state=stale: its attach is cold */
 	bool no_wait;       /* registered if present, never waited for */
 	int64_t dev_deadline, cset_deadline;
 };
@@ -60,5 +61,8 @@ int assembly_exit_code(const struct assembly *a);
 void register_cache_set(struct assembly *a, const uint8_t cset[16],
 			bool *present);
 /* Could the cache set hold data of this volume that is not on the disk? */
+/* Make the line follow the kernel toward the safe side; -errno if it cannot. */
+int volume_reconcile(struct context *ctx, const char *dev, struct bt_entry *e,
+		     const struct kview *k, bool may_edit) _must_check_;
 bool volume_may_hold_dirty(struct context *ctx, const struct bt_entry *e,
 			   const struct blockdev *d);

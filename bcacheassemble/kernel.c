@@ -91,7 +91,8 @@ void kview_read(struct context *ctx, const char *dev, struct kview *k)
 	if (!k->registered)
 		return;
 	k->running = backing_running(ctx, dev);
-	k->attached = backing_attached(ctx, dev, cset, sizeof(cset));
+	k->attached = backing_attached(ctx, dev, cset, sizeof(cset)) &&
+		      uuid_from_text(cset, k->cset) == 0;
 	if (kattr_read(ctx, dev, "cache_mode", buf, sizeof(buf)) == 0)
 		k->mode = kmode_parse(buf);
 	k->dirty = kattr_read(ctx, dev, "state", buf, sizeof(buf)) == 0 &&

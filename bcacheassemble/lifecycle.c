@@ -369,6 +369,15 @@ int do_attach(struct context *ctx, const struct lifecycle_args *a)
 		rc = EXIT_FAILED;
 		goto out;
 	}
+	/* the kernel may run the mode of an older image: the line's, first */
+	if (t.e->raw &&
+	    kattr_write(ctx, t.d->name, "cache_mode",
+			cache_mode_name(policy_reg_mode(&e, false))) < 0) {
+		log_err("%s: the kernel refused its cache mode (see dmesg)",
+			a->name);
+		rc = EXIT_FAILED;
+		goto out;
+	}
 	if (kattr_write(ctx, t.d->name, "attach", a->cset) < 0 ||
 	    !backing_attached(ctx, t.d->name, cur, sizeof(cur))) {
 		log_err("%s: the kernel did not attach it (see dmesg); its line "
@@ -596,6 +605,19 @@ int do_run(struct context *ctx, const struct lifecycle_args *a)
 	if (rc != EXIT_OK)
 		goto out;
 	kview_read(ctx, t.d->name, &k);
+	/* the line first says what the kernel runs (an older image's line) */
+	if (t.e->raw && !ctx->in_initrd &&
+	    volume_reconcile(ctx, t.d->name, (struct bt_entry *)t.e, &k,
+			     true) < 0) {
+		log_err("%s: the kernel runs it as an initramfs image older than "
+			"its line registered it, and bcachetab cannot say so "
+			"(read-only, or the image names a cache set the line "
+			"does not); refusing. Bring its cache set back, or "
+			"--stop it, run --update-images and --scan",
+			a->name);
+		rc = EXIT_FAILED;
+		goto out;
+	}
 	uuid_to_text(t.e->has_cset ? t.e->cset : t.d->sb.set_uuid, u);
 	switch (policy_run(volume_may_hold_dirty(ctx, t.e, t.d), &k, a->force,
 			   a->last_resort)) {

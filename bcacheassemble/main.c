@@ -444,6 +444,53 @@ static int do_assemble(struct context *ctx, const struct cli *c)
  * Rebuild every initramfs image from bcachetab; then the initrd volumes
  * that stayed writethrough until the images had their line go writeback.
  */
+/* Every registered raw volume's line follows its kernel state first. */
+static int reconcile_all(struct context *ctx, struct bcachetab *tab,
+			 const struct devtab *devs)
+{
+	int rc = fold_run_marks(ctx, tab);
+
+	for (size_t i = 0; i < tab->n_entries; i++) {
+		struct bt_entry *e = &tab->entries[i];
+		const struct blockdev *d = devtab_find(ctx, devs, e->device);
+		struct kview k;
+
+		if (!e->raw || !d)
+			continue;
+		kview_read(ctx, d->name, &k);
+		if (volume_reconcile(ctx, d->name, e, &k, true) < 0) {
+			log_at(ctx->config, e->line,
+			       "%s: cannot record what the kernel runs", e->name);
+			rc = EXIT_FAILED;
+		}
+	}
+	return rc;
+}
+
+static void writeback_after_images(struct context *ctx,
+				   const struct bcachetab *tab,
+				   const struct devtab *devs)
+{
+	for (size_t i = 0; i < tab->n_entries; i++) {
+		const struct bt_entry *e = &tab->entries[i];
+		const struct blockdev *d = devtab_find(ctx, devs, e->device);
+		struct kview k;
+
+		if (!e->raw || !e->initrd || !d)
+			continue;
+		kview_read(ctx, d->name, &k);
+		if (k.running && k.attached && k.mode != MODE_WRITEBACK &&
+		    policy_may_writeback(e, false, true) &&
+		    kattr_write(ctx, d->name, "cache_mode", "writeback") == 0)
+			log_notice("%s: now writeback", e->name);
+	}
+}
+
+/*
+ * Rebuild every initramfs image from bcachetab (after the lines follow
+ * what the kernel runs); then the initrd volumes that stayed writethrough
+ * until the images had their line go writeback.
+ */
 static int do_update_images(struct context *ctx)
 {
 	struct bcachetab tab;
@@ -456,6 +503,12 @@ static int do_update_images(struct context *ctx)
 		lock_release(lock);
 		return EXIT_CONFIG;
 	}
+	if (devtab_scan(ctx, &devs) < 0 || reconcile_all(ctx, &tab, &devs)) {
+		log_err("initramfs images not rebuilt: bcachetab does not yet "
+			"say what the kernel runs");
+		rc = EXIT_FAILED;
+		goto out;
+	}
 	r = images_update(ctx);
 	if (r < 0) {
 		log_err("rebuilding the initramfs images failed (%s); they "
@@ -463,22 +516,11 @@ static int do_update_images(struct context *ctx)
 			"error and run --update-images again",
 			r == -ECHILD ? "see its messages above" : strerror(-r));
 		rc = EXIT_FAILED;
-	} else if (devtab_scan(ctx, &devs) == 0) {
-		log_notice("initramfs images rebuilt from %s", ctx->config);
-		for (size_t i = 0; i < tab.n_entries; i++) {
-			const struct bt_entry *e = &tab.entries[i];
-			const struct blockdev *d = devtab_find(ctx, &devs, e->device);
-			struct kview k;
-
-			if (!e->raw || !e->initrd || !d)
-				continue;
-			kview_read(ctx, d->name, &k);
-			if (k.running && k.attached && k.mode != MODE_WRITEBACK &&
-			    policy_may_writeback(e, false, true) &&
-			    kattr_write(ctx, d->name, "cache_mode", "writeback") == 0)
-				log_notice("%s: now writeback", e->name);
-		}
+		goto out;
 	}
+	log_notice("initramfs images rebuilt from %s", ctx->config);
+	writeback_after_images(ctx, &tab, &devs);
+out:
 	devtab_free(&devs);
 	bcachetab_free(&tab);
 	lock_release(lock);

@@ -27,10 +27,11 @@ enum cache_mode policy_reg_mode(const struct bt_entry *e, bool run_marked)
 bool policy_raw_may_hold_dirty(const struct bt_entry *e, bool run_marked,
 			       const struct kview *k)
 {
-	if (!e->has_cset)
-		return false;
+	/* the kernel first: it may run what an older image said */
 	if (k && k->registered && (k->dirty || k->mode == MODE_WRITEBACK))
 		return true;
+	if (!e->has_cset)
+		return false;
 	return e->mode == MODE_WRITEBACK && !policy_stale(e, run_marked);
 }
 
@@ -57,11 +58,16 @@ enum record_where policy_run_record(const struct bt_entry *e, bool in_initrd)
 
 bool policy_run_needs_images(const struct bt_entry *e, bool in_initrd)
 {
-	return e->raw && e->has_cset && e->initrd && !in_initrd;
+	/*
+	 * Even without a cache set in the line: an outdated image may have
+	 * registered it with one, and would again at the next boot.
+	 */
+	return e->raw && e->initrd && !in_initrd;
 }
 
 bool policy_may_clear_stale(const struct bt_entry *e, bool run_marked,
-			    const struct kview *k, bool in_initrd)
+			    const struct kview *k, bool in_initrd,
+			    bool registered_cold)
 {
 	/*
 	 * Only the real root's bcachetab can be changed, and only once the
@@ -69,8 +75,8 @@ bool policy_may_clear_stale(const struct bt_entry *e, bool run_marked,
 	 * A run mark means this boot's initramfs ran it uncached: it first
 	 * becomes 'stale' in the line, and stays until the next cold attach.
 	 */
-	return e->stale && !run_marked && !in_initrd && k->registered &&
-	       k->running && k->attached && !k->dirty;
+	return e->stale && registered_cold && !run_marked && !in_initrd &&
+	       k->registered && k->running && k->attached && !k->dirty;
 }
 
 bool policy_may_writeback(const struct bt_entry *e, bool run_marked,
@@ -94,4 +100,35 @@ enum mode_order policy_set_mode(const struct bt_entry *e, bool run_marked,
 	/* leaving writeback: the record keeps saying so until clean */
 	return e->mode == MODE_WRITEBACK ? MODE_KERNEL_FIRST :
 					   MODE_RECORD_FIRST;
+}
+
+bool policy_reconcile(const struct bt_entry *e, const struct kview *k,
+		      struct bt_entry *n)
+{
+	*n = *e;
+	if (!e->raw || !k->registered)
+		return true;
+	if (k->attached && (!e->has_cset || memcmp(e->cset, k->cset, 16))) {
+		/* an image older than --detach attached it: the set has it */
+		memcpy(n->cset, k->cset, 16);
+		n->has_cset = true;
+	}
+	if (!n->has_cset)
+		return !(k->mode == MODE_WRITEBACK || k->dirty);
+	if (k->running && !k->attached)
+		n->stale = true;
+	if (k->dirty) {
+		n->mode = MODE_WRITEBACK;
+		n->stale = false;
+	} else if (k->mode == MODE_WRITEBACK && !n->stale) {
+		n->mode = MODE_WRITEBACK;
+	}
+	return true;
+}
+
+bool policy_kernel_to_writethrough(const struct bt_entry *e,
+				   const struct kview *k)
+{
+	return e->raw && e->stale && k->registered &&
+	       k->mode == MODE_WRITEBACK && !k->dirty;
 }

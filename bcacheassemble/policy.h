@@ -2,6 +2,8 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "bcachetab.h"
 #include "superblock.h"
@@ -20,6 +22,7 @@ struct kview {
 	bool registered;
 	bool running;
 	bool attached;
+	uint8_t cset[16];       /* the set it is attached to */
 	enum cache_mode mode;   /* MODE_UNSET if unknown */
 	bool dirty;             /* state reads "dirty" */
 };
@@ -75,13 +78,15 @@ enum record_where policy_run_record(const struct bt_entry *e, bool in_initrd);
 bool policy_run_needs_images(const struct bt_entry *e, bool in_initrd);
 
 /*
- * After a cold attach (registered stale, now attached), 'stale' can leave
+ * After a cold attach (registered stale in this boot, by this run or by the
+ * initramfs, which leaves a cold mark: registered_cold), 'stale' can leave
  * the line. For an initrd volume the images must drop it too before the
  * volume may hold dirty data: policy_may_writeback() says when the kernel
  * may go to the line's writeback mode.
  */
 bool policy_may_clear_stale(const struct bt_entry *e, bool run_marked,
-			    const struct kview *k, bool in_initrd);
+			    const struct kview *k, bool in_initrd,
+			    bool registered_cold);
 bool policy_may_writeback(const struct bt_entry *e, bool run_marked,
 			  bool images_current);
 
@@ -99,3 +104,24 @@ enum mode_order {
 
 enum mode_order policy_set_mode(const struct bt_entry *e, bool run_marked,
 				enum cache_mode to);
+
+/*
+ * The record follows the kernel toward the safe side. A raw volume that runs
+ * while its cache set does not have it (started uncached, registered from an
+ * image older than its cache set, or refused by the set) must say 'stale';
+ * one whose kernel runs writeback (registered from an image older than a
+ * mode change) must say writeback, and one whose set holds dirty data must
+ * not say 'stale' (its next registration would drop that data). n is the
+ * line the record must become (== *e when nothing changes). Returns false
+ * when no line can describe what the kernel runs (writeback, held, for a
+ * line without a cache set: registered from an image older than --detach):
+ * then the images must not be rebuilt from the line.
+ */
+bool policy_reconcile(const struct bt_entry *e, const struct kview *k,
+		      struct bt_entry *n);
+/*
+ * A kernel running writeback beside a record that says stale, with nothing
+ * dirty yet: back to writethrough before dirty data can accrue.
+ */
+bool policy_kernel_to_writethrough(const struct bt_entry *e,
+				   const struct kview *k);

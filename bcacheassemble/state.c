@@ -13,15 +13,39 @@
 #include "tabedit.h"
 #include "uuidtext.h"
 
-static int mark_path(struct context *ctx, const uint8_t uuid[16], char *buf,
-		     size_t len)
+static int write_durable(const char *path, const char *text);
+
+static int kind_path(struct context *ctx, const char *kind,
+		     const uint8_t uuid[16], char *buf, size_t len)
 {
 	char u[UUID_STR_LEN];
 	int n;
 
 	uuid_to_text(uuid, u);
-	n = snprintf(buf, len, "%s/stale/%s", ctx->rundir, u);
+	n = snprintf(buf, len, "%s/%s/%s", ctx->rundir, kind, u);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int mark_path(struct context *ctx, const uint8_t uuid[16], char *buf,
+		     size_t len)
+{
+	return kind_path(ctx, "stale", uuid, buf, len);
+}
+
+int state_cold_mark(struct context *ctx, const uint8_t uuid[16])
+{
+	char path[PATH_MAX];
+	int r = kind_path(ctx, "cold", uuid, path, sizeof(path));
+
+	return r < 0 ? r : write_durable(path, "registered stale");
+}
+
+bool state_cold_marked(struct context *ctx, const uint8_t uuid[16])
+{
+	char path[PATH_MAX];
+
+	return kind_path(ctx, "cold", uuid, path, sizeof(path)) == 0 &&
+	       access(path, F_OK) == 0;
 }
 
 /* Create path with text, durably: the file and every new parent synced. */

@@ -20,6 +20,13 @@ int state_run_marked(struct context *ctx, const uint8_t uuid[16])
 	_must_check_;
 int state_run_unmark(struct context *ctx, const uint8_t uuid[16])
 	_must_check_;
+/*
+ * Cold marks: the volume was registered with state=stale in this boot (by
+ * the initramfs), so its attach invalidated the set's old copy; the real
+ * root may then drop 'stale' from its line. Volatile by design.
+ */
+int state_cold_mark(struct context *ctx, const uint8_t uuid[16]) _must_check_;
+bool state_cold_marked(struct context *ctx, const uint8_t uuid[16]);
 /* Every marked uuid, into *out (malloc'd): the count, or -errno. */
 int state_run_marks(struct context *ctx, uint8_t (**out)[16]) _must_check_;
 
