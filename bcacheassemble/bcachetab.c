@@ -295,7 +295,7 @@ int bcachetab_parse(const char *text, size_t len, struct bcachetab *tab)
 	return 0;
 }
 
-int bcachetab_load(const char *path, struct bcachetab *tab)
+int bt_read_file(const char *path, char **out, size_t *outlen)
 {
 	_cleanup_free_ char *text = NULL;
 	_cleanup_close_ int fd = -1;
@@ -323,10 +323,21 @@ int bcachetab_load(const char *path, struct bcachetab *tab)
 		if (n < 0)
 			return negerrno();
 		if (n == 0)
-			break; /* shrank meanwhile: parse what is there */
+			break; /* shrank meanwhile: what is there */
 		len += (size_t)n;
 	}
-	return bcachetab_parse(text, len, tab);
+	*out = TAKE_PTR(text);
+	*outlen = len;
+	return 0;
+}
+
+int bcachetab_load(const char *path, struct bcachetab *tab)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r = bt_read_file(path, &text, &len);
+
+	return r < 0 ? r : bcachetab_parse(text, len, tab);
 }
 
 /* Duplicate detection: sort entry indices by one key, compare neighbours. */

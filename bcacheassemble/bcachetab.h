@@ -75,6 +75,11 @@ struct bcachetab {
 /* Parse a whole file's text; bad lines go to tab->errors and are skipped. */
 int bcachetab_parse(const char *text, size_t len, struct bcachetab *tab)
 	_must_check_;
+/*
+ * The whole file, if it is a regular file of at most BT_FILE_MAX bytes
+ * (-EINVAL, -EFBIG otherwise); opened without blocking on a FIFO.
+ */
+int bt_read_file(const char *path, char **text, size_t *len) _must_check_;
 /* Read and parse a file; -ENOENT if it does not exist. */
 int bcachetab_load(const char *path, struct bcachetab *tab) _must_check_;
 /* Whole-file checks: duplicate names, devices and uuids, as errors. */

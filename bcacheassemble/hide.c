@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hide.h"
 
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* Blank-separated fields of one line, copied; returns how many (max 8). */
 static int fields(const char *p, size_t n, char f[8][BT_LINE_MAX / 4])
@@ -77,42 +75,20 @@ static int scan_line(struct hidelist *h, const char *p, size_t n)
 
 int hide_load(const char *path, struct hidelist *h)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	_cleanup_free_ char *text = NULL;
-	struct stat st;
 	size_t len = 0;
+	int r;
 
 	memset(h, 0, sizeof(*h));
-	if (fd < 0)
-		return negerrno();
-	if (fstat(fd, &st) < 0)
-		return negerrno();
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	if ((uint64_t)st.st_size > BT_FILE_MAX)
-		return -EFBIG;
-	text = malloc((size_t)st.st_size + 1);
-	if (!text)
-		return -ENOMEM;
-	while (len < (size_t)st.st_size) {
-		ssize_t r = read(fd, text + len, (size_t)st.st_size - len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	for (size_t pos = 0; pos < len;) {
+	r = bt_read_file(path, &text, &len);
+	for (size_t pos = 0; r == 0 && pos < len;) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - text) : len;
-		int r = scan_line(h, text + pos, end - pos);
 
-		if (r < 0)
-			return r;
+		r = scan_line(h, text + pos, end - pos);
 		pos = end + 1;
 	}
-	return 0;
+	return r;
 }
 
 void hide_free(struct hidelist *h)

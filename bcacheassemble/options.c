@@ -96,17 +96,24 @@ static int opt_mode(const struct opt_def *d _unused_, struct bt_entry *e,
 	return 0;
 }
 
+/* A word checked by valid() and copied to out (label=, serial=). */
+static int opt_word(const char *name, const char *val, bool (*valid)(const char *),
+		    const char *what, char *out, size_t outlen, char *msg,
+		    size_t msglen)
+{
+	if (!valid(val) || strlen(val) >= outlen)
+		return bt_fail(msg, msglen, "%s=%s: %s", name, val, what);
+	strcpy(out, val);
+	return 0;
+}
+
 static int opt_label(const struct opt_def *d _unused_, struct bt_entry *e,
 		     const char *val, char *msg, size_t msglen)
 {
-	if (!bt_label_valid(val))
-		return bt_fail(msg, msglen,
-			    "label=%s: 1 to %d characters of A-Z a-z 0-9 "
-			    "and . _ + : @ -",
-			    val, BT_LABEL_MAX);
-	strcpy(e->label, val);
 	e->has_label = true;
-	return 0;
+	return opt_word("label", val, bt_label_valid,
+			"1 to 32 characters of A-Z a-z 0-9 and . _ + : @ -",
+			e->label, sizeof(e->label), msg, msglen);
 }
 
 static int opt_data_offset(const struct opt_def *d, struct bt_entry *e,
@@ -138,17 +145,13 @@ static int opt_size(const struct opt_def *d, struct bt_entry *e,
 				msg, msglen);
 }
 
-/* What the disk reports as its serial or WWN, blanks made '_' (sysfs.c). */
+/* What the disk reports as its serial or WWN, blanks made '_' (devices.c). */
 static int opt_serial(const struct opt_def *d _unused_, struct bt_entry *e,
 		      const char *val, char *msg, size_t msglen)
 {
-	if (!bt_serial_valid(val))
-		return bt_fail(msg, msglen,
-			    "serial=%s: 1 to %d printable characters, no "
-			    "blank or comma",
-			    val, BT_SERIAL_MAX);
-	strcpy(e->serial, val);
-	return 0;
+	return opt_word("serial", val, bt_serial_valid,
+			"1 to 64 printable characters, no blank or comma",
+			e->serial, sizeof(e->serial), msg, msglen);
 }
 
 static int opt_seconds(const struct opt_def *d, struct bt_entry *e,

@@ -287,7 +287,9 @@ int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
 	const struct blockdev *d;
 	const struct bt_entry *e;
 	const struct hide_spec *h = NULL;
+	const char *name;
 	char u[UUID_STR_LEN], backing[64];
+	bool raw;
 
 	base = base ? base + 1 : devname;
 	bool volume = !strncmp(base, "bcache", 6); /* bcacheN, not the disk */
@@ -300,11 +302,16 @@ int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
 	e = tab ? entry_for(ctx, tab, devs, d, al) : NULL;
 	if (!volume && hide)
 		h = hide_match(ctx, devs, hide, d, al);
-	if (!e && !h)
+	raw = (e && e->raw) || h;
+	if (e)
+		name = e->name;
+	else if (h)
+		name = h->name;
+	else
 		return EXIT_OK;
-	fprintf(out, "BCACHEASSEMBLE_NAME=%s\n", e ? e->name : h->name);
-	fprintf(out, "BCACHEASSEMBLE_RAW=%d\n", (e && e->raw) || h ? 1 : 0);
-	if (((e && e->raw) || h) && !volume)
+	fprintf(out, "BCACHEASSEMBLE_NAME=%s\n", name);
+	fprintf(out, "BCACHEASSEMBLE_RAW=%d\n", raw ? 1 : 0);
+	if (raw && !volume)
 		keep_links(out, al);
 	if (!e)
 		return EXIT_OK;
