@@ -7,6 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
+static int add_name(char v[][33], size_t *n, const char *name)
+{
+	if (*n == KCMD_NAMES_MAX || strlen(name) > 32 || !name[0])
+		return -EINVAL;
+	strcpy(v[(*n)++], name);
+	return 0;
+}
+
 static int take_word(const char *w, struct kcmdline *k)
 {
 	if (!strcmp(w, "rd.bcache=0"))
@@ -21,10 +29,9 @@ static int take_word(const char *w, struct kcmdline *k)
 			return -EINVAL;
 		k->timeout = (int)v;
 	} else if (!strncmp(w, "rd.bcache.name=", 15)) {
-		if (k->n_names == KCMD_NAMES_MAX || strlen(w + 15) > 32 ||
-		    !w[15])
-			return -EINVAL;
-		strcpy(k->names[k->n_names++], w + 15);
+		return add_name(k->names, &k->n_names, w + 15);
+	} else if (!strncmp(w, "rd.bcache.run=", 14)) {
+		return add_name(k->run, &k->n_run, w + 14);
 	}
 	return 0;
 }
@@ -68,12 +75,22 @@ int kcmdline_read(const char *path, struct kcmdline *k)
 	return kcmdline_parse(buf, k);
 }
 
-bool kcmdline_wants(const struct kcmdline *k, const char *name)
+static bool listed(const char v[][33], size_t n, const char *name)
 {
-	for (size_t i = 0; i < k->n_names; i++)
-		if (!strcmp(k->names[i], name))
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], name))
 			return true;
 	return false;
+}
+
+bool kcmdline_wants(const struct kcmdline *k, const char *name)
+{
+	return listed(k->names, k->n_names, name);
+}
+
+bool kcmdline_runs(const struct kcmdline *k, const char *name)
+{
+	return listed(k->run, k->n_run, name);
 }
 
 bool in_initramfs(const char *root)

@@ -58,6 +58,25 @@ static int target_load(struct context *ctx, const char *name,
 	return EXIT_OK;
 }
 
+/*
+ * The skeleton of every mode on one volume: load bcachetab and the devices,
+ * find the volume (registered, when need_device), run the mode, free.
+ */
+typedef int (*target_fn)(struct context *ctx, const struct lifecycle_args *a,
+			 struct target *t);
+
+static int on_target(struct context *ctx, const struct lifecycle_args *a,
+		     bool need_device, target_fn fn)
+{
+	struct target t;
+	int rc = target_load(ctx, a->name, &t, need_device);
+
+	if (rc == EXIT_OK)
+		rc = fn(ctx, a, &t);
+	target_free(&t);
+	return rc;
+}
+
 int wait_state(struct context *ctx, const char *dev, const char *want,
 	       unsigned timeout)
 {
@@ -340,57 +359,53 @@ out:
 	return rc;
 }
 
-int do_attach(struct context *ctx, const struct lifecycle_args *a)
+static int attach_on(struct context *ctx, const struct lifecycle_args *a,
+		     struct target *t)
 {
-	struct target t;
 	struct bt_entry e;
 	char cur[64];
-	int rc = target_load(ctx, a->name, &t, true);
+	int rc = EXIT_OK;
 
-	if (rc != EXIT_OK)
-		goto out;
-	e = *t.e;
+	e = *t->e;
 	if (e.has_cset) {
 		log_err("%s: already belongs to a cache set; --detach first",
 			a->name);
-		rc = EXIT_CONFIG;
-		goto out;
+		return EXIT_CONFIG;
 	}
 	if (uuid_from_text(a->cset, e.cset) < 0 || !cache_set_present(ctx, e.cset)) {
 		log_err("%s: cache set %s is not a registered cache set",
 			a->name, a->cset);
-		rc = EXIT_FAILED;
-		goto out;
+		return EXIT_FAILED;
 	}
 	/* record first, as stale: until attached, the set has no valid copy */
 	e.has_cset = true;
 	e.stale = e.raw;
-	if (replace_line(ctx, &t, &e) < 0) {
-		rc = EXIT_FAILED;
-		goto out;
+	if (replace_line(ctx, t, &e) < 0) {
+		return EXIT_FAILED;
 	}
 	/* the kernel may run the mode of an older image: the line's, first */
-	if (t.e->raw &&
-	    kattr_write(ctx, t.d->name, "cache_mode",
+	if (t->e->raw &&
+	    kattr_write(ctx, t->d->name, "cache_mode",
 			cache_mode_name(policy_reg_mode(&e, false))) < 0) {
 		log_err("%s: the kernel refused its cache mode (see dmesg)",
 			a->name);
-		rc = EXIT_FAILED;
-		goto out;
+		return EXIT_FAILED;
 	}
-	if (kattr_write(ctx, t.d->name, "attach", a->cset) < 0 ||
-	    !backing_attached(ctx, t.d->name, cur, sizeof(cur))) {
+	if (kattr_write(ctx, t->d->name, "attach", a->cset) < 0 ||
+	    !backing_attached(ctx, t->d->name, cur, sizeof(cur))) {
 		log_err("%s: the kernel did not attach it (see dmesg); its line "
 			"names the set, stale: the next registration attaches "
 			"it cold",
 			a->name);
-		rc = EXIT_FAILED;
-		goto out;
+		return EXIT_FAILED;
 	}
-	rc = settle_attached(ctx, &t, &e);
-out:
-	target_free(&t);
+	rc = settle_attached(ctx, t, &e);
 	return rc;
+}
+
+int do_attach(struct context *ctx, const struct lifecycle_args *a)
+{
+	return on_target(ctx, a, true, attach_on);
 }
 
 /* Leave writeback in the kernel and wait until every dirty block is home. */
@@ -414,22 +429,20 @@ static int drain(struct context *ctx, struct target *t, const char *why,
 	return EXIT_OK;
 }
 
-int do_detach(struct context *ctx, const struct lifecycle_args *a)
+static int detach_on(struct context *ctx, const struct lifecycle_args *a,
+		struct target *t)
 {
-	struct target t;
 	struct bt_entry e;
-	int rc = target_load(ctx, a->name, &t, true);
+	int rc = EXIT_OK;
 
-	if (rc != EXIT_OK)
-		goto out;
-	e = *t.e;
+	e = *t->e;
 	if (!e.has_cset) {
 		log_notice("%s: has no cache set", a->name);
-		goto out;
+		return rc;
 	}
-	rc = t.e->raw ? drain(ctx, &t, "--detach", a->timeout) : EXIT_OK;
+	rc = t->e->raw ? drain(ctx, t, "--detach", a->timeout) : EXIT_OK;
 	if (rc != EXIT_OK)
-		goto out;
+		return rc;
 	/*
 	 * Clean and writethrough now: 'stale' cannot drop anything, and a
 	 * crash after the detach registers the volume cold, never warm on a
@@ -437,33 +450,33 @@ int do_detach(struct context *ctx, const struct lifecycle_args *a)
 	 */
 	if (e.raw) {
 		e.stale = true;
-		if (replace_line(ctx, &t, &e) < 0) {
-			rc = EXIT_FAILED;
-			goto out;
+		if (replace_line(ctx, t, &e) < 0) {
+			return EXIT_FAILED;
 		}
 	}
-	if (kattr_write(ctx, t.d->name, "detach", "1") < 0) {
+	if (kattr_write(ctx, t->d->name, "detach", "1") < 0) {
 		log_err("%s: the kernel refused to detach (see dmesg)", a->name);
-		rc = EXIT_FAILED;
-		goto out;
+		return EXIT_FAILED;
 	}
-	if (wait_state(ctx, t.d->name, "no cache", a->timeout) < 0) {
+	if (wait_state(ctx, t->d->name, "no cache", a->timeout) < 0) {
 		log_err("%s: detaching, dirty data still being written back; "
 			"bcachetab keeps its cache set until that finishes: run "
 			"--detach again later",
 			a->name);
-		rc = EXIT_HELD;
-		goto out;
+		return EXIT_HELD;
 	}
 	e.has_cset = false;
 	e.stale = false;
 	if (e.mode == MODE_WRITEBACK)
 		e.mode = MODE_WRITETHROUGH;
-	if (replace_line(ctx, &t, &e) < 0)
+	if (replace_line(ctx, t, &e) < 0)
 		rc = EXIT_FAILED;
-out:
-	target_free(&t);
 	return rc;
+}
+
+int do_detach(struct context *ctx, const struct lifecycle_args *a)
+{
+	return on_target(ctx, a, true, detach_on);
 }
 
 static int set_mode_raw(struct context *ctx, struct target *t,
@@ -507,57 +520,57 @@ static int set_mode_raw(struct context *ctx, struct target *t,
 	return EXIT_OK;
 }
 
-int do_set_mode(struct context *ctx, const struct lifecycle_args *a)
+static int set_mode_on(struct context *ctx, const struct lifecycle_args *a,
+		struct target *t)
 {
-	struct target t;
 	enum cache_mode m = cache_mode_from_name(a->value);
-	int rc = target_load(ctx, a->name, &t, true);
+	int rc = EXIT_OK;
 
-	if (rc != EXIT_OK)
-		goto out;
 	if (m == MODE_UNSET) {
 		log_err("--set-mode %s: expected writethrough, writeback, "
 			"writearound or none", a->value);
 		rc = EXIT_CONFIG;
-	} else if (!t.e->raw) { /* the superblock records it */
-		if (kattr_write(ctx, t.d->name, "cache_mode", a->value) < 0)
+	} else if (!t->e->raw) { /* the superblock records it */
+		if (kattr_write(ctx, t->d->name, "cache_mode", a->value) < 0)
 			rc = EXIT_FAILED;
 	} else {
-		rc = set_mode_raw(ctx, &t, m, a->value, a->timeout);
+		rc = set_mode_raw(ctx, t, m, a->value, a->timeout);
 	}
-out:
-	target_free(&t);
+	return rc;
+}
+
+int do_set_mode(struct context *ctx, const struct lifecycle_args *a)
+{
+	return on_target(ctx, a, true, set_mode_on);
+}
+
+static int set_label_on(struct context *ctx, const struct lifecycle_args *a,
+		struct target *t)
+{
+	struct bt_entry e;
+	int rc = EXIT_OK;
+
+	e = *t->e;
+	if (!bt_label_valid(a->value)) {
+		log_err("label '%s': 1 to 32 characters of A-Z a-z 0-9 . _ + : @ -",
+			a->value);
+		return EXIT_CONFIG;
+	}
+	if (e.raw) { /* recorded first: the kernel only follows the line */
+		strcpy(e.label, a->value);
+		e.has_label = true;
+		if (replace_line(ctx, t, &e) < 0) {
+			return EXIT_FAILED;
+		}
+	}
+	if (kattr_write(ctx, t->d->name, "label", a->value) < 0)
+		rc = EXIT_FAILED;
 	return rc;
 }
 
 int do_set_label(struct context *ctx, const struct lifecycle_args *a)
 {
-	struct target t;
-	struct bt_entry e;
-	int rc = target_load(ctx, a->name, &t, true);
-
-	if (rc != EXIT_OK)
-		goto out;
-	e = *t.e;
-	if (!bt_label_valid(a->value)) {
-		log_err("label '%s': 1 to 32 characters of A-Z a-z 0-9 . _ + : @ -",
-			a->value);
-		rc = EXIT_CONFIG;
-		goto out;
-	}
-	if (e.raw) { /* recorded first: the kernel only follows the line */
-		strcpy(e.label, a->value);
-		e.has_label = true;
-		if (replace_line(ctx, &t, &e) < 0) {
-			rc = EXIT_FAILED;
-			goto out;
-		}
-	}
-	if (kattr_write(ctx, t.d->name, "label", a->value) < 0)
-		rc = EXIT_FAILED;
-out:
-	target_free(&t);
-	return rc;
+	return on_target(ctx, a, true, set_label_on);
 }
 
 /* Make 'ran uncached' durable before the volume starts. */
@@ -595,19 +608,17 @@ static int record_run(struct context *ctx, struct target *t)
 	return r;
 }
 
-int do_run(struct context *ctx, const struct lifecycle_args *a)
+static int run_on(struct context *ctx, const struct lifecycle_args *a,
+		struct target *t)
 {
-	struct target t;
 	struct kview k;
 	char u[UUID_STR_LEN];
-	int rc = target_load(ctx, a->name, &t, true);
+	int rc = EXIT_OK;
 
-	if (rc != EXIT_OK)
-		goto out;
-	kview_read(ctx, t.d->name, &k);
+	kview_read(ctx, t->d->name, &k);
 	/* the line first says what the kernel runs (an older image's line) */
-	if (t.e->raw && !ctx->in_initrd &&
-	    volume_reconcile(ctx, t.d->name, (struct bt_entry *)t.e, &k,
+	if (t->e->raw && !ctx->in_initrd &&
+	    volume_reconcile(ctx, t->d->name, (struct bt_entry *)t->e, &k,
 			     true) < 0) {
 		log_err("%s: the kernel runs it as an initramfs image older than "
 			"its line registered it, and bcachetab cannot say so "
@@ -615,30 +626,27 @@ int do_run(struct context *ctx, const struct lifecycle_args *a)
 			"does not); refusing. Bring its cache set back, or "
 			"--stop it, run --update-images and --scan",
 			a->name);
-		rc = EXIT_FAILED;
-		goto out;
+		return EXIT_FAILED;
 	}
-	uuid_to_text(t.e->has_cset ? t.e->cset : t.d->sb.set_uuid, u);
-	switch (policy_run(volume_may_hold_dirty(ctx, t.e, t.d), &k, a->force,
+	uuid_to_text(t->e->has_cset ? t->e->cset : t->d->sb.set_uuid, u);
+	switch (policy_run(volume_may_hold_dirty(ctx, t->e, t->d), &k, a->force,
 			   a->last_resort)) {
 	case RUN_NOTHING:
 		log_notice("%s: already running", a->name);
-		goto out;
+		return rc;
 	case RUN_HOLD:
 		log_warn("%s: still waiting for cache set %s: it may hold "
 			 "dirty data of this volume, so only the set or "
 			 "--run --force starts it",
 			 a->name, u);
-		rc = EXIT_HELD;
-		goto out;
+		return EXIT_HELD;
 	case RUN_REFUSE:
 		log_err("%s: refusing to run without cache set %s: it may hold "
 			"dirty data of this volume, and running now would "
 			"abandon it. Bring the cache back, or add --force to "
 			"give that data up",
 			a->name, u);
-		rc = EXIT_FAILED;
-		goto out;
+		return EXIT_FAILED;
 	case RUN_START_FORCE:
 		log_warn("%s: --force: any dirty data for this volume in cache "
 			 "set %s is given up; the disk is used as it is now",
@@ -647,27 +655,28 @@ int do_run(struct context *ctx, const struct lifecycle_args *a)
 	case RUN_START:
 		break;
 	}
-	if (t.e->raw && record_run(ctx, &t) < 0) {
-		rc = EXIT_FAILED;
-		goto out;
+	if (t->e->raw && record_run(ctx, t) < 0) {
+		return EXIT_FAILED;
 	}
 	/* no new dirty data beside a record that now says stale */
-	if (t.e->raw && k.mode == MODE_WRITEBACK &&
-	    kattr_write(ctx, t.d->name, "cache_mode", "writethrough") < 0)
+	if (t->e->raw && k.mode == MODE_WRITEBACK &&
+	    kattr_write(ctx, t->d->name, "cache_mode", "writethrough") < 0)
 		log_warn("%s: cache_mode stays writeback in the kernel",
 			 a->name);
-	if (kattr_write(ctx, t.d->name, "running", "1") < 0 ||
-	    !backing_running(ctx, t.d->name)) {
+	if (kattr_write(ctx, t->d->name, "running", "1") < 0 ||
+	    !backing_running(ctx, t->d->name)) {
 		log_err("%s: the kernel did not start it (see dmesg)", a->name);
-		rc = EXIT_FAILED;
-		goto out;
+		return EXIT_FAILED;
 	}
 	log_notice("%s: running without its cache set; it will be attached "
 		   "cold (stale) when the set returns",
 		   a->name);
-out:
-	target_free(&t);
 	return rc;
+}
+
+int do_run(struct context *ctx, const struct lifecycle_args *a)
+{
+	return on_target(ctx, a, true, run_on);
 }
 
 bool volume_held(struct context *ctx, const char *name)
@@ -682,41 +691,39 @@ bool volume_held(struct context *ctx, const char *name)
 	return held;
 }
 
-int do_stop(struct context *ctx, const struct lifecycle_args *a)
+static int stop_on(struct context *ctx, const struct lifecycle_args *a,
+		struct target *t)
 {
-	struct target t;
 	char buf[64];
-	int rc = target_load(ctx, a->name, &t, false);
+	int rc = EXIT_OK;
 
-	if (rc != EXIT_OK)
-		goto out;
-	if (!t.d || !backing_registered(ctx, t.d->name)) {
+	if (!t->d || !backing_registered(ctx, t->d->name)) {
 		log_notice("%s: not registered", a->name);
-		goto out;
+		return rc;
 	}
-	if (kattr_read(ctx, t.d->name, "state", buf, sizeof(buf)) == 0 &&
-	    !strcmp(buf, "dirty") && backing_running(ctx, t.d->name) &&
-	    wait_state(ctx, t.d->name, "clean", a->timeout) < 0 && !a->force) {
+	if (kattr_read(ctx, t->d->name, "state", buf, sizeof(buf)) == 0 &&
+	    !strcmp(buf, "dirty") && backing_running(ctx, t->d->name) &&
+	    wait_state(ctx, t->d->name, "clean", a->timeout) < 0 && !a->force) {
 		log_err("%s: dirty data is still being written back after %u s; "
 			"refusing to stop (--force stops anyway; the data stays "
 			"in the cache and is written back next time)",
 			a->name, a->timeout);
-		rc = EXIT_FAILED;
-		goto out;
+		return EXIT_FAILED;
 	}
-	if (kattr_write(ctx, t.d->name, "stop", "1") < 0) {
+	if (kattr_write(ctx, t->d->name, "stop", "1") < 0) {
 		log_err("%s: the kernel refused to stop it (see dmesg)", a->name);
-		rc = EXIT_FAILED;
-		goto out;
+		return EXIT_FAILED;
 	}
-	if (wait_released(ctx, t.d, a->timeout) < 0) {
+	if (wait_released(ctx, t->d, a->timeout) < 0) {
 		log_err("%s: stopping, but %s is still held after %u s", a->name,
-			t.d->node, a->timeout);
-		rc = EXIT_FAILED;
-		goto out;
+			t->d->node, a->timeout);
+		return EXIT_FAILED;
 	}
 	log_notice("%s: stopped", a->name);
-out:
-	target_free(&t);
 	return rc;
+}
+
+int do_stop(struct context *ctx, const struct lifecycle_args *a)
+{
+	return on_target(ctx, a, false, stop_on);
 }

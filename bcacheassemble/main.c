@@ -379,6 +379,27 @@ static int fold_run_marks(struct context *ctx, struct bcachetab *tab)
 	return rc;
 }
 
+/*
+ * rd.bcache.run=NAME: the admin's decision, on the kernel command line, to
+ * start a held volume without its cache set (as --run --force).
+ */
+static void run_from_cmdline(struct context *ctx, const struct cli *c,
+			      struct assembly *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct volume *v = &a->vols[i];
+		struct lifecycle_args la = { .name = v->e->name, .force = true,
+					     .timeout = 30 };
+
+		if (v->status != VOL_HELD || !kcmdline_runs(&c->kcmd, v->e->name))
+			continue;
+		log_warn("%s: rd.bcache.run=%s: starting it without its cache "
+			 "set", v->e->name, v->e->name);
+		if (do_run(ctx, &la) == EXIT_OK)
+			v->status = VOL_RUNNING;
+	}
+}
+
 /* The lock, for a mode that may change bcachetab; -1 when not taken. */
 static int take_lock(struct context *ctx, bool wait, unsigned timeout)
 {
@@ -429,6 +450,8 @@ static int do_assemble(struct context *ctx, const struct cli *c)
 	r = assembly_run(&a);
 	if (r < 0)
 		log_err("assembly stopped: %s", strerror(-r));
+	if (c->initrd)
+		run_from_cmdline(ctx, c, &a);
 	for (size_t i = 0; i < a.n; i++)
 		report_volume(ctx, &a.vols[i]);
 	rc = r < 0 ? EXIT_FAILED : assembly_exit_code(&a);

@@ -111,10 +111,7 @@ int report_examine_scan(FILE *out, struct context *ctx,
 static void attr(struct context *ctx, const char *dev, const char *name,
 		 char *buf, size_t len)
 {
-	char rel[256];
-
-	snprintf(rel, sizeof(rel), "class/block/%s/bcache/%s", dev, name);
-	if (sysfs_read(ctx, rel, buf, len) < 0)
+	if (kattr_read(ctx, dev, name, buf, len) < 0)
 		snprintf(buf, len, "?");
 }
 
@@ -184,17 +181,6 @@ static void keep_links(FILE *out, const struct aliases *al)
 	fprintf(out, "\n");
 }
 
-/* sysfs cache_mode reads "writethrough [writeback] writearound none". */
-static enum cache_mode selected_mode(char *buf)
-{
-	char *l = strchr(buf, '['), *r = l ? strchr(l, ']') : NULL;
-
-	if (!l || !r)
-		return MODE_UNSET;
-	*r = 0;
-	return cache_mode_from_name(l + 1);
-}
-
 /* A bcachetab line describing a registered backing device. */
 int report_detail_scan(FILE *out, struct context *ctx,
 		       const struct bcachetab *tab, const struct devtab *devs)
@@ -233,7 +219,7 @@ int report_detail_scan(FILE *out, struct context *ctx,
 			attr(ctx, d->name, "backing_dev_uuid", buf, sizeof(buf));
 			e.has_uuid = uuid_from_text(buf, e.uuid) == 0;
 			attr(ctx, d->name, "cache_mode", buf, sizeof(buf));
-			e.mode = selected_mode(buf);
+			e.mode = kmode_parse(buf);
 			attr(ctx, d->name, "label", buf, sizeof(buf));
 			if (bt_label_valid(buf)) {
 				e.has_label = true;

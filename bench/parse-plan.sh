@@ -29,7 +29,7 @@ for n in "$@"; do
 	(cd "$T/r/dev" && i=0 && while [ $i -lt "$n" ]; do : >"d$i"; i=$((i + 1)); done)
 	export BCACHEASSEMBLE_SYSFS="$T/r/sys" BCACHEASSEMBLE_DEVROOT="$T/r" \
 		BCACHETAB="$T/r/etc/bcachetab" BCACHEASSEMBLE_NO_KMOD=1 \
-		BCACHEASSEMBLE_UEVENT_SOCKET="$T/sock" BCACHEASSEMBLE_STATEDIR="$T/state" \
+		BCACHEASSEMBLE_UEVENT_SOCKET="$T/sock" \
 		BCACHEASSEMBLE_RUNDIR="$T/run"
 	for mode in --check --scan; do
 		"$T/rusage" "$BIN" "$mode" -q -t 0 -w 0 >"$T/time" 2>/dev/null

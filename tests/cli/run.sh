@@ -38,7 +38,8 @@ newtree() {
 	: >"$T/root/sys/fs/bcache/register_raw"
 	export BCACHEASSEMBLE_SYSFS="$T/root/sys"
 	export BCACHEASSEMBLE_DEVROOT="$T/root"
-	export BCACHEASSEMBLE_STATEDIR="$T/root/var/lib/bcacheassemble"
+	export BCACHEASSEMBLE_IMAGE_FLAG="$T/root/etc/bcacheassemble/initramfs-outdated"
+	export BCACHEASSEMBLE_UPDATE_IMAGES=true
 	export BCACHEASSEMBLE_RUNDIR="$T/root/run/bcacheassemble"
 	export BCACHEASSEMBLE_UEVENT_SOCKET="$T/root/uevent.sock"
 	export BCACHEASSEMBLE_NO_KMOD=1
@@ -291,6 +292,8 @@ printf 'a /dev/vdb - nofail\rraw\n' >"$BCACHETAB"
 expect cr-inside 2 "$BCACHETAB:1: control character in line" -- "$BIN" --check
 printf 'a /dev/vdb - nofail\r\n' >"$BCACHETAB"
 expect crlf 0 "1 volume, no problems" -- "$BIN" --check
+truncate -s 5M "$BCACHETAB"
+expect huge 2 "is larger than 4 MiB" -- "$BIN" --check
 # --detail --scan reproduces a held volume's line exactly
 newtree
 disk vdc 254:32 "$FIX/ext4.img"

@@ -216,6 +216,10 @@ static void kernel_cmdline(void)
 	CHECK_INT(k.timeout, -1);
 	CHECK(kcmdline_wants(&k, "ok")); /* the rest still counts */
 	CHECK_INT(kcmdline_parse("rd.bcache.name=", &k), -EINVAL);
+	CHECK_INT(kcmdline_parse("rd.bcache.run=root rd.bcache.run=b", &k), 0);
+	CHECK(kcmdline_runs(&k, "root") && kcmdline_runs(&k, "b") &&
+	      !kcmdline_runs(&k, "c") && !kcmdline_wants(&k, "root"));
+	CHECK_INT(kcmdline_parse("rd.bcache.run=", &k), -EINVAL);
 	CHECK_INT(kcmdline_read("/nonexistent", &k), -ENOENT);
 	CHECK(!k.disabled);
 }
