@@ -119,6 +119,7 @@ check: check-unit check-fuzz lint check-vm check-vm-broken check-boot
 
 bench: $(BIN)
 	sh bench/parse-plan.sh
+	sh bench/udev-event.sh
 
 SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@UDEVRULESDIR@|$(UDEVRULESDIR)|g'
 

@@ -121,6 +121,16 @@ static void read_parent(struct context *ctx, const char *name, char *out,
 	snprintf(out, len, "%.63s", slash ? slash + 1 : real);
 }
 
+/*
+ * Floppies and optical drives are never opened (each open of an empty one
+ * logs I/O errors and can take seconds), nor empty devices such as unbound
+ * loop devices: none of them can be a bcachetab disk.
+ */
+static bool worth_opening(const char *name, uint64_t size)
+{
+	return strncmp(name, "fd", 2) && strncmp(name, "sr", 2) && size > 0;
+}
+
 static int probe_one(struct context *ctx, const char *name,
 		     struct blockdev *d)
 {
@@ -160,6 +170,10 @@ static int probe_one(struct context *ctx, const char *name,
 		snprintf(d->serial + strlen(d->serial),
 			 sizeof(d->serial) - strlen(d->serial), "-part%u",
 			 (unsigned)(part % 1000));
+	}
+	if (!worth_opening(name, d->size)) {
+		d->sb_status = -ENODATA;
+		return 0;
 	}
 	d->sb_status = sb_read(d->node, &d->sb);
 	probe_tags(d);
@@ -228,6 +242,23 @@ void devtab_free(struct devtab *t)
 		free(t->v[i].node);
 	free(t->v);
 	memset(t, 0, sizeof(*t));
+}
+
+int devtab_add_path(struct context *ctx, struct devtab *t, const char *spec)
+{
+	char path[PATH_MAX], real[PATH_MAX], rel[300];
+	const char *base;
+
+	if (spec[0] != '/' ||
+	    snprintf(path, sizeof(path), "%s%s", ctx->devroot, spec) >=
+		    (int)sizeof(path) ||
+	    !realpath(path, real))
+		return 0;
+	base = strrchr(real, '/') + 1;
+	snprintf(rel, sizeof(rel), "class/block/%s", base);
+	if (devtab_find_name(t, base) || !sysfs_exists(ctx, rel))
+		return 0;
+	return devtab_update(ctx, t, base);
 }
 
 const struct blockdev *devtab_find_name(const struct devtab *t,

@@ -40,6 +40,13 @@ int devtab_scan(struct context *ctx, struct devtab *t) _must_check_;
 int devtab_update(struct context *ctx, struct devtab *t, const char *name)
 	_must_check_;
 void devtab_free(struct devtab *t);
+/*
+ * Probe the device a bcachetab path names (symlinks resolved to the kernel
+ * name), if it is not in t yet; tags are not resolved here. For the udev
+ * path, which must not probe every disk at every event.
+ */
+int devtab_add_path(struct context *ctx, struct devtab *t, const char *spec)
+	_must_check_;
 
 /*
  * Resolve a bcachetab device field: a path (symlinks followed, compared by

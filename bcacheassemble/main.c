@@ -575,13 +575,57 @@ static bool concerns(struct context *ctx, const struct devtab *devs,
  * being valid or safe, or on rd.bcache=0 / rd.bcache.conf=0: it fails
  * closed. Always exit 0: udev drops the output of a failed program.
  */
+/*
+ * The devices one udev event needs probed: the event's device and its whole
+ * disk; for a cache device, the backing devices of the entries it serves.
+ * Per-event work does not grow with the number of disks, except for a
+ * cache device that a formatted entry named by a tag may need (rare).
+ */
+static int event_devices(struct context *ctx, const struct cli *c,
+			 const struct bcachetab *tab, struct devtab *devs,
+			 const char *base)
+{
+	const struct blockdev *d;
+	bool cache;
+	int r = devtab_update(ctx, devs, base);
+
+	d = devtab_find_name(devs, base);
+	if (r < 0 || !d)
+		return r;
+	if (d->parent[0] && (r = devtab_update(ctx, devs, d->parent)) < 0)
+		return r;
+	d = devtab_find_name(devs, base);
+	cache = d->sb_status == 0 && !sb_is_backing(&d->sb);
+	for (size_t i = 0; cache && i < tab->n_entries; i++) {
+		const struct bt_entry *e = &tab->entries[i];
+
+		if (!selected(c, e))
+			continue;
+		if (e->has_cset && !blockdev_is_cache_of(d, e->cset))
+			continue;
+		if (e->device[0] != '/')
+			return devtab_scan(ctx, devs); /* a tag: look everywhere */
+		r = devtab_add_path(ctx, devs, e->device);
+		if (r < 0)
+			return r;
+		d = devtab_find_name(devs, base);
+	}
+	return 0;
+}
+
+/*
+ * udev: one device appeared; register it if a volume needs it, and (with
+ * --export) say whether to hide it. Hiding does not depend on bcachetab
+ * being valid or safe, or on rd.bcache=0 / rd.bcache.conf=0: it fails
+ * closed. Always exit 0: udev drops the output of a failed program.
+ */
 static int do_incremental(struct context *ctx, const struct cli *c)
 {
 	struct bcachetab tab = { 0 };
 	struct hidelist hide = { 0 };
 	struct assembly a;
 	const char *dev, *base;
-	const struct blockdev *d;
+	const struct blockdev *d = NULL;
 	struct aliases al;
 	bool cfg_ok;
 
@@ -597,8 +641,10 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 	    errno == ENOENT)
 		return EXIT_OK; /* no bcachetab: nothing of ours */
 	cfg_ok = !c->kcmd.no_conf && config_load(ctx, &tab, true) >= 0;
-	if (assembly_init(&a, ctx) < 0 || devtab_scan(ctx, &a.devs) < 0 ||
-	    !(d = devtab_find_name(&a.devs, base))) {
+	if (assembly_init(&a, ctx) == 0 &&
+	    event_devices(ctx, c, &tab, &a.devs, base) == 0)
+		d = devtab_find_name(&a.devs, base);
+	if (!d) {
 		bcachetab_free(&tab);
 		hide_free(&hide);
 		assembly_free(&a);

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Run a command; print its CPU time in microseconds and peak RSS in KiB. */
+/*
+ * Run a command, its output discarded; print its CPU time in microseconds
+ * and peak RSS in KiB.
+ */
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -15,6 +19,10 @@ int main(int argc, char **argv)
 		return 2;
 	pid = fork();
 	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
 		execv(argv[1], argv + 1);
 		_exit(127);
 	}

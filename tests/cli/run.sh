@@ -332,6 +332,21 @@ if unshare -m true 2>/dev/null; then
 		[ ! -e "$T/root/run/bcacheassemble/stale/$U1" ]; then ok; else
 		bad "handoff: $(cat "$BCACHETAB")"; fi
 fi
+# the udev path opens only the event's disk (a FIFO as another disk's node
+# would hang any other open), and never fd, sr or empty devices
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+disk vdd 254:48 "$FIX/ext4.img"
+rm -f "$T/root/dev/vdd" && mkfifo "$T/root/dev/vdd"
+tab "r /dev/vdc - raw,uuid=$U1"
+expect udev-one-disk 0 "BCACHEASSEMBLE_RAW=1" -- timeout 10 "$BIN" --incremental --export /dev/vdc
+disk sr0 11:0 "$FIX/ext4.img"
+rm -f "$T/root/dev/sr0" && mkfifo "$T/root/dev/sr0"
+mkdir -p "$T/root/sys/class/block/loop0" && echo 7:0 >"$T/root/sys/class/block/loop0/dev"
+echo 0 >"$T/root/sys/class/block/loop0/size" && mkfifo "$T/root/dev/loop0"
+rm -f "$T/root/dev/vdd" && cp "$FIX/ext4.img" "$T/root/dev/vdd"
+expect never-probed 0 "2 volumes, no problems" -- sh -c \
+	"printf 'r /dev/vdc - raw,uuid=$U1\ns /dev/vdd -\n' >$BCACHETAB; exec timeout 10 $BIN --check"
 # concurrent edits: the lock serialises them, none is lost
 newtree
 disk vdc 254:32 "$FIX/ext4.img"
