@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "bootfs.h"
 #include "kernel.h"
 #include "log.h"
 #include "policy.h"
@@ -338,6 +339,14 @@ static void evaluate_running(struct assembly *a, struct volume *v,
 			a->ctx->config, strerror(-r),
 			k.attached ? "give its dirty data up" :
 				     "serve stale blocks");
+	if (k.mode == MODE_WRITEBACK && holds_boot(a->ctx, v->dev)) {
+		log_warn("%s: /boot is on this volume, and the bootloader reads "
+			 "the raw disk: writethrough, not writeback (bcachetab "
+			 "keeps mode=writeback until --set-mode)",
+			 v->e->name);
+		if (kattr_write(a->ctx, v->dev, "cache_mode", "writethrough") < 0)
+			log_err("%s: the kernel refused writethrough", v->e->name);
+	}
 	if (k.attached) {
 		if (r == 0)
 			clear_stale(a, v, &k);

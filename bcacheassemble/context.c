@@ -17,6 +17,7 @@ void context_init(struct context *ctx)
 	ctx->rundir = "/run/bcacheassemble";
 	ctx->cmdline = "/proc/cmdline";
 	ctx->fsroot = "";
+	ctx->mountinfo = "/proc/self/mountinfo";
 	ctx->load_module = true;
 }
 
@@ -39,6 +40,7 @@ void context_from_env(struct context *ctx)
 	override(&ctx->uevent_sock, "BCACHEASSEMBLE_UEVENT_SOCKET");
 	override(&ctx->cmdline, "BCACHEASSEMBLE_CMDLINE");
 	override(&ctx->fsroot, "BCACHEASSEMBLE_FSROOT");
+	override(&ctx->mountinfo, "BCACHEASSEMBLE_MOUNTINFO");
 	if (getenv("BCACHEASSEMBLE_NO_KMOD"))
 		ctx->load_module = false;
 }

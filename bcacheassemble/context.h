@@ -25,6 +25,7 @@ struct context {
 	const char *uevent_sock; /* AF_UNIX datagram path replacing netlink */
 	const char *cmdline;    /* kernel command line, /proc/cmdline */
 	const char *fsroot;     /* prefix for initramfs detection, "" */
+	const char *mountinfo;  /* /proc/self/mountinfo */
 	bool load_module;       /* may load bcache with libkmod */
 	bool in_initrd;         /* initramfs: bcachetab is the image's copy */
 	sysfs_write_hook write_hook;

@@ -10,6 +10,7 @@
 #include "assemble.h"
 #include "config.h"
 #include "devices.h"
+#include "bootfs.h"
 #include "kernel.h"
 #include "log.h"
 #include "policy.h"
@@ -485,7 +486,14 @@ static int set_mode_raw(struct context *ctx, struct target *t,
 	struct bt_entry e = *t->e;
 	int marked = state_run_marked(ctx, e.uuid), rc;
 
-	switch (policy_set_mode(&e, marked != 0, m)) {
+	switch (policy_set_mode(&e, marked != 0, m, holds_boot(ctx, t->d->name))) {
+	case MODE_REFUSE_BOOT:
+		log_err("%s: /boot is on this volume, and the bootloader reads "
+			"the raw disk, where blocks still dirty in the cache are "
+			"old: it stays writethrough. Put /boot on a disk of its "
+			"own to use writeback here",
+			e.name);
+		return EXIT_FAILED;
 	case MODE_REFUSE_NOSET:
 		log_err("%s: writeback needs a cache set (--attach)", e.name);
 		return EXIT_CONFIG;

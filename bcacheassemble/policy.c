@@ -88,11 +88,14 @@ bool policy_may_writeback(const struct bt_entry *e, bool run_marked,
 }
 
 enum mode_order policy_set_mode(const struct bt_entry *e, bool run_marked,
-				enum cache_mode to)
+				enum cache_mode to, bool holds_boot)
 {
 	if (to == MODE_WRITEBACK) {
 		if (!e->has_cset)
 			return MODE_REFUSE_NOSET;
+		/* GRUB reads the raw disk: blocks dirty in the cache are old */
+		if (holds_boot && e->raw)
+			return MODE_REFUSE_BOOT;
 		if (policy_stale(e, run_marked))
 			return MODE_REFUSE_STALE;
 		return MODE_RECORD_FIRST;

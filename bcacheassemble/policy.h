@@ -100,10 +100,11 @@ enum mode_order {
 	MODE_KERNEL_FIRST,  /* kernel, wait clean, then line */
 	MODE_REFUSE_STALE,  /* writeback while the record says stale */
 	MODE_REFUSE_NOSET,  /* writeback without a cache set */
+	MODE_REFUSE_BOOT,   /* writeback where the bootloader reads the disk */
 };
 
 enum mode_order policy_set_mode(const struct bt_entry *e, bool run_marked,
-				enum cache_mode to);
+				enum cache_mode to, bool holds_boot);
 
 /*
  * The record follows the kernel toward the safe side. A raw volume that runs

@@ -347,6 +347,31 @@ echo 0 >"$T/root/sys/class/block/loop0/size" && mkfifo "$T/root/dev/loop0"
 rm -f "$T/root/dev/vdd" && cp "$FIX/ext4.img" "$T/root/dev/vdd"
 expect never-probed 0 "2 volumes, no problems" -- sh -c \
 	"printf 'r /dev/vdc - raw,uuid=$U1\ns /dev/vdd -\n' >$BCACHETAB; exec timeout 10 $BIN --check"
+# /boot on a raw volume: the bootloader reads the raw disk, so no writeback
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+registered vdc 1
+mkdir -p "$T/root/sys/fs/bcache/$C1" "$T/root/sys/class/block/bcache0"
+echo 252:0 >"$T/root/sys/class/block/bcache0/dev"
+ln -s ../../bcache0 "$T/root/sys/class/block/vdc/bcache/dev"
+ln -s "../../../fs/bcache/$C1" "$T/root/sys/class/block/vdc/bcache/cache"
+echo "22 1 252:0 / / rw,relatime - ext4 /dev/bcache0 rw" >"$T/mountinfo"
+export BCACHEASSEMBLE_MOUNTINFO="$T/mountinfo"
+tab "r /dev/vdc $C1 raw,uuid=$U1"
+expect boot-set-mode 1 "/boot is on this volume" -- "$BIN" --set-mode r writeback
+if ! grep -q writeback "$BCACHETAB"; then ok; else bad "boot-set-mode recorded writeback"; fi
+# (a plain file: the written word lands over the first 12 bytes)
+echo "[writeback] writethrough writearound none" >"$T/root/sys/class/block/vdc/bcache/cache_mode"
+tab "r /dev/vdc $C1 raw,uuid=$U1,mode=writeback"
+expect boot-scan 0 "/boot is on this volume" -- "$BIN" --scan -t 0 -w 0
+if grep -q "^writethrough" "$T/root/sys/class/block/vdc/bcache/cache_mode"; then ok; else
+	bad "boot-scan left $(cat "$T/root/sys/class/block/vdc/bcache/cache_mode")"; fi
+# /boot elsewhere: allowed
+echo "22 1 252:0 / / rw - ext4 /dev/bcache0 rw
+23 22 8:1 / /boot rw - ext4 /dev/sda1 rw" >"$T/mountinfo"
+tab "r /dev/vdc $C1 raw,uuid=$U1"
+expect boot-elsewhere 0 "" -- "$BIN" --set-mode r writeback
+unset BCACHEASSEMBLE_MOUNTINFO
 # concurrent edits: the lock serialises them, none is lost
 newtree
 disk vdc 254:32 "$FIX/ext4.img"

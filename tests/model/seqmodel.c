@@ -404,9 +404,10 @@ static bool tool_set_mode(struct world *w, enum cache_mode m)
 		return true;
 	note(w, "set-mode %d", m);
 	n.mode = m;
-	switch (policy_set_mode(&w->line, w->runmark, m)) {
+	switch (policy_set_mode(&w->line, w->runmark, m, false)) {
 	case MODE_REFUSE_NOSET:
 	case MODE_REFUSE_STALE:
+	case MODE_REFUSE_BOOT:
 		return true;
 	case MODE_KERNEL_FIRST:
 		k_mode(w, MODE_WRITETHROUGH);

@@ -108,13 +108,15 @@ static void modes(void)
 			st = raw(true, WT, true, false),
 			ns = raw(false, WT, false, false);
 
-	CHECK_INT(policy_set_mode(&wt, false, WB), MODE_RECORD_FIRST);
-	CHECK_INT(policy_set_mode(&wb, false, WT), MODE_KERNEL_FIRST);
-	CHECK_INT(policy_set_mode(&wt, false, MODE_WRITEAROUND),
+	CHECK_INT(policy_set_mode(&wt, false, WB, false), MODE_RECORD_FIRST);
+	CHECK_INT(policy_set_mode(&wb, false, WT, false), MODE_KERNEL_FIRST);
+	CHECK_INT(policy_set_mode(&wt, false, MODE_WRITEAROUND, false),
 		  MODE_RECORD_FIRST);
-	CHECK_INT(policy_set_mode(&st, false, WB), MODE_REFUSE_STALE);
-	CHECK_INT(policy_set_mode(&wt, true, WB), MODE_REFUSE_STALE);
-	CHECK_INT(policy_set_mode(&ns, false, WB), MODE_REFUSE_NOSET);
+	CHECK_INT(policy_set_mode(&st, false, WB, false), MODE_REFUSE_STALE);
+	CHECK_INT(policy_set_mode(&wt, true, WB, false), MODE_REFUSE_STALE);
+	CHECK_INT(policy_set_mode(&ns, false, WB, false), MODE_REFUSE_NOSET);
+	CHECK_INT(policy_set_mode(&wt, false, WB, true), MODE_REFUSE_BOOT);
+	CHECK_INT(policy_set_mode(&wb, false, WT, true), MODE_KERNEL_FIRST);
 	/* writeback only once no record says stale, and images have it */
 	wb.initrd = true;
 	CHECK(!policy_may_writeback(&wb, false, false));

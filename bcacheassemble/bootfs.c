@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "bootfs.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sysfs.h"
+
+/* major:minor of the mount at path (the last one mounted there). */
+static bool mount_dev(const char *mountinfo, const char *path, char *dev,
+		      size_t len)
+{
+	_cleanup_fclose_ FILE *f = fopen(mountinfo, "re");
+	char line[4096], mp[4096], mm[64];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ...; the last one wins */
+		if (sscanf(line, "%*s %*s %63s %*s %4095s", mm, mp) == 2 &&
+		    !strcmp(mp, path)) {
+			snprintf(dev, len, "%s", mm);
+			found = true;
+		}
+	}
+	return found;
+}
+
+/* The bcache device dev's backing device runs as: "bcache0", or "". */
+static void bcache_of(struct context *ctx, const char *dev, char *out,
+		      size_t len)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "class/block/%s/bcache/dev", dev);
+	if (sysfs_link_name(ctx, rel, out, len) < 0)
+		out[0] = 0;
+}
+
+bool holds_boot(struct context *ctx, const char *dev)
+{
+	char mm[64], bdev[64], rel[300], want[64];
+
+	if (!mount_dev(ctx->mountinfo, "/boot", mm, sizeof(mm)) &&
+	    !mount_dev(ctx->mountinfo, "/", mm, sizeof(mm)))
+		return false;
+	bcache_of(ctx, dev, bdev, sizeof(bdev));
+	if (!bdev[0])
+		return false;
+	snprintf(rel, sizeof(rel), "class/block/%s/dev", bdev);
+	return sysfs_read(ctx, rel, want, sizeof(want)) == 0 &&
+	       !strcmp(want, mm);
+}

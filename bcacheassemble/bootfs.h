@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+#include "context.h"
+
+/*
+ * Does the file system the bootloader reads kernels and initramfs images
+ * from (/boot, or / when /boot is no mount of its own) live on the bcache
+ * device of backing device dev? The bootloader reads the raw disk, so such
+ * a volume must never hold dirty data (bcacheassemble(8), "/boot").
+ * From ctx->mountinfo; false when that cannot be read.
+ */
+bool holds_boot(struct context *ctx, const char *dev);
