@@ -60,6 +60,36 @@ static int target_load(struct context *ctx, const char *name,
 }
 
 /*
+ * Before any change, the line says what the kernel runs: an initramfs image
+ * older than the line may have registered the volume differently (another
+ * mode, a cache set the line no longer names). Refused if it cannot.
+ */
+static int reconcile_first(struct context *ctx, struct target *t)
+{
+	struct kview k;
+	int r;
+
+	if (!t->d || !t->e->raw || ctx->in_initrd ||
+	    !backing_registered(ctx, t->d->name))
+		return EXIT_OK;
+	kview_read(ctx, t->d->name, &k);
+	r = volume_reconcile(ctx, t->d->name, (struct bt_entry *)t->e, &k, true);
+	if (r == 0)
+		return EXIT_OK;
+	if (r == -ESRCH)
+		log_err("%s: registered writeback by an initramfs image older "
+			"than its line, with a cache set the line does not "
+			"name; refusing. Bring its cache set back, or --stop "
+			"it, run --update-images and --scan",
+			t->e->name);
+	else
+		log_err("%s: cannot update %s (%s), which must first say what "
+			"the kernel runs; refusing, nothing changed",
+			t->e->name, ctx->config, strerror(-r));
+	return EXIT_FAILED;
+}
+
+/*
  * The skeleton of every mode on one volume: load bcachetab and the devices,
  * find the volume (registered, when need_device), run the mode, free.
  */
@@ -72,6 +102,8 @@ static int on_target(struct context *ctx, const struct lifecycle_args *a,
 	struct target t;
 	int rc = target_load(ctx, a->name, &t, need_device);
 
+	if (rc == EXIT_OK)
+		rc = reconcile_first(ctx, &t);
 	if (rc == EXIT_OK)
 		rc = fn(ctx, a, &t);
 	target_free(&t);
@@ -624,18 +656,6 @@ static int run_on(struct context *ctx, const struct lifecycle_args *a,
 	int rc = EXIT_OK;
 
 	kview_read(ctx, t->d->name, &k);
-	/* the line first says what the kernel runs (an older image's line) */
-	if (t->e->raw && !ctx->in_initrd &&
-	    volume_reconcile(ctx, t->d->name, (struct bt_entry *)t->e, &k,
-			     true) < 0) {
-		log_err("%s: the kernel runs it as an initramfs image older than "
-			"its line registered it, and bcachetab cannot say so "
-			"(read-only, or the image names a cache set the line "
-			"does not); refusing. Bring its cache set back, or "
-			"--stop it, run --update-images and --scan",
-			a->name);
-		return EXIT_FAILED;
-	}
 	uuid_to_text(t->e->has_cset ? t->e->cset : t->d->sb.set_uuid, u);
 	switch (policy_run(volume_may_hold_dirty(ctx, t->e, t->d), &k, a->force,
 			   a->last_resort)) {

@@ -215,25 +215,42 @@ static bool may_hold_dirty(struct world *w)
 
 static bool reconcile(struct world *w);
 
+/*
+ * reconcile_first() of lifecycle.c: false when the power went out; *refused
+ * when the line cannot be made to say what the kernel runs.
+ */
+static bool reconcile_first(struct world *w, bool *refused)
+{
+	struct bt_entry r;
+	struct kview k;
+
+	*refused = false;
+	if (!w->reg)
+		return true;
+	if (!reconcile(w))
+		return false;
+	k = kv(w);
+	*refused = !policy_reconcile(&w->line, &k, &r) ||
+		   memcmp(&r, &w->line, sizeof(r));
+	return true;
+}
+
 /* do_run(): false when the power went out */
 static bool tool_run(struct world *w, bool force, bool last_resort)
 {
 	struct kview k = kv(w);
 	struct bt_entry n = w->line;
 	const struct bt_entry *e = w->in_initrd ? &w->image : &w->line;
-	bool crash = false, gives_up = false;
+	bool crash = false, gives_up = false, refused;
 
 	if (!w->reg)
 		return true;
 	if (!w->in_initrd) {
-		struct bt_entry r;
-
-		if (!reconcile(w))
+		if (!reconcile_first(w, &refused))
 			return false;
+		if (refused)
+			return true;
 		k = kv(w);
-		if (!policy_reconcile(&w->line, &k, &r) ||
-		    memcmp(&r, &w->line, sizeof(r)))
-			return true; /* refused: the line cannot say it */
 		n = w->line;
 	}
 	switch (policy_run(w->in_initrd ? policy_raw_may_hold_dirty(e, w->runmark, &k) :
@@ -398,10 +415,15 @@ static bool tool_update_images(struct world *w)
 static bool tool_set_mode(struct world *w, enum cache_mode m)
 {
 	struct bt_entry n = w->line;
-	bool crash = false;
+	bool crash = false, refused;
 
 	if (!w->reg || !w->running)
 		return true;
+	if (!reconcile_first(w, &refused))
+		return false;
+	if (refused)
+		return true;
+	n = w->line;
 	note(w, "set-mode %d", m);
 	n.mode = m;
 	switch (policy_set_mode(&w->line, w->runmark, m, false)) {
@@ -434,10 +456,15 @@ static bool tool_set_mode(struct world *w, enum cache_mode m)
 
 static bool tool_detach(struct world *w)
 {
-	struct bt_entry n = w->line;
-	bool crash = false;
+	struct bt_entry n;
+	bool crash = false, refused;
 
-	if (!w->reg || !w->line.has_cset || !w->attached)
+	if (!w->reg)
+		return true;
+	if (!reconcile_first(w, &refused))
+		return false;
+	n = w->line;
+	if (refused || !w->line.has_cset || !w->attached)
 		return true;
 	note(w, "detach");
 	k_mode(w, MODE_WRITETHROUGH);
@@ -463,10 +490,15 @@ static bool tool_detach(struct world *w)
 
 static bool tool_attach(struct world *w)
 {
-	struct bt_entry n = w->line;
-	bool crash = false;
+	struct bt_entry n;
+	bool crash = false, refused;
 
-	if (!w->reg || w->line.has_cset || !w->set_present)
+	if (!w->reg)
+		return true;
+	if (!reconcile_first(w, &refused))
+		return false;
+	n = w->line;
+	if (refused || w->line.has_cset || !w->set_present)
 		return true;
 	note(w, "attach");
 	n.has_cset = true;
