@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "bootfs.h"
 
+#include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,12 +40,31 @@ static void bcache_of(struct context *ctx, const char *dev, char *out,
 		out[0] = 0;
 }
 
+/* Does the root file system carry boot files in /boot? */
+static bool root_has_boot(struct context *ctx)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	bool any = false;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/boot", ctx->fsroot);
+	d = opendir(path);
+	if (!d)
+		return false;
+	while (!any && (de = readdir(d)))
+		any = strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return any;
+}
+
 bool holds_boot(struct context *ctx, const char *dev)
 {
 	char mm[64], bdev[64], rel[300], want[64];
 
 	if (!mount_dev(ctx->mountinfo, "/boot", mm, sizeof(mm)) &&
-	    !mount_dev(ctx->mountinfo, "/", mm, sizeof(mm)))
+	    !(root_has_boot(ctx) &&
+	      mount_dev(ctx->mountinfo, "/", mm, sizeof(mm))))
 		return false;
 	bcache_of(ctx, dev, bdev, sizeof(bdev));
 	if (!bdev[0])

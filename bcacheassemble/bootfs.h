@@ -7,7 +7,8 @@
 
 /*
  * Does the file system the bootloader reads kernels and initramfs images
- * from (/boot, or / when /boot is no mount of its own) live on the bcache
+ * from (/boot, or / when /boot is no mount of its own and holds files) live
+ * on the bcache
  * device of backing device dev? The bootloader reads the raw disk, so such
  * a volume must never hold dirty data (bcacheassemble(8), "/boot").
  * From ctx->mountinfo; false when that cannot be read.

@@ -356,8 +356,12 @@ echo 252:0 >"$T/root/sys/class/block/bcache0/dev"
 ln -s ../../bcache0 "$T/root/sys/class/block/vdc/bcache/dev"
 ln -s "../../../fs/bcache/$C1" "$T/root/sys/class/block/vdc/bcache/cache"
 echo "22 1 252:0 / / rw,relatime - ext4 /dev/bcache0 rw" >"$T/mountinfo"
-export BCACHEASSEMBLE_MOUNTINFO="$T/mountinfo"
+export BCACHEASSEMBLE_MOUNTINFO="$T/mountinfo" BCACHEASSEMBLE_FSROOT="$T/root"
 tab "r /dev/vdc $C1 raw,uuid=$U1"
+# no files in /boot: nothing for a bootloader to read here
+expect boot-empty 0 "" -- "$BIN" --set-mode r writeback
+tab "r /dev/vdc $C1 raw,uuid=$U1"
+mkdir -p "$T/root/boot" && : >"$T/root/boot/vmlinuz-6.1.0"
 expect boot-set-mode 1 "/boot is on this volume" -- "$BIN" --set-mode r writeback
 if ! grep -q writeback "$BCACHETAB"; then ok; else bad "boot-set-mode recorded writeback"; fi
 # (a plain file: the written word lands over the first 12 bytes)
@@ -371,7 +375,7 @@ echo "22 1 252:0 / / rw - ext4 /dev/bcache0 rw
 23 22 8:1 / /boot rw - ext4 /dev/sda1 rw" >"$T/mountinfo"
 tab "r /dev/vdc $C1 raw,uuid=$U1"
 expect boot-elsewhere 0 "" -- "$BIN" --set-mode r writeback
-unset BCACHEASSEMBLE_MOUNTINFO
+unset BCACHEASSEMBLE_MOUNTINFO BCACHEASSEMBLE_FSROOT
 # concurrent edits: the lock serialises them, none is lost
 newtree
 disk vdc 254:32 "$FIX/ext4.img"
