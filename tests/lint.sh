@@ -27,7 +27,7 @@ run shellcheck-guest shellcheck -s sh -S warning tests/vm/guest/lib.sh \
 run cppcheck cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	--std=c11 --inline-suppr -D_GNU_SOURCE -Ibcacheassemble bcacheassemble
 run example sh -c 'BCACHETAB=bcachetab.example bcacheassemble/bcacheassemble --check'
-if [ -d kernel/patches ] && [ -f /usr/src/linux-source-6.1.tar.xz ]; then
+if [ -d kernel/6.1 ] && [ -f /usr/src/linux-source-6.1.tar.xz ]; then
 	run checkpatch sh kernel/checkpatch.sh
 fi
 echo "lint: $pass passed, $fail failed"

@@ -7,7 +7,7 @@
 #
 # usage: run.sh [-k bcache.ko] [-e] [BOOT...]
 #   -e      expect failure (the deliberately broken module)
-#   BOOT    main race reboot (default: all)
+#   BOOT    main harden race reboot (default: all)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 KO=kernel/build/bcache.ko
@@ -67,13 +67,14 @@ boot() {
 }
 
 t0=$(date +%s)
-boots=${*:-main race reboot}
+boots=${*:-main harden race reboot}
 for b in $boots; do
 	case $b in
 	main) disks; boot main canary,refuse,alias,uevent,stale,4kn,tool ;;
 	canary) disks; boot canary canary ;;
 	bench) disks 640M 1G 640M 640M; boot bench bench ;;
 	race) disks; boot race race,fuzz ;;
+	harden) disks; boot harden harden ;;
 	reboot) disks; boot reboot1 wbreboot1 && boot reboot2 wbreboot2 ;;
 	demo)
 		disks

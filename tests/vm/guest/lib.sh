@@ -96,9 +96,11 @@ new_cache() { # DEV -> prints the cset uuid, registered
 	echo "$c"
 }
 
-stop_cache_set() {
+stop_cache_set() { # CSET: stopped, and its cache device closed
+	cdev=$(basename "$(dirname "$(readlink -f "/sys/fs/bcache/$1/cache0")")")
 	[ -e "/sys/fs/bcache/$1/stop" ] && echo 1 >"/sys/fs/bcache/$1/stop"
-	wait_for 30 test ! -e "/sys/fs/bcache/$1"
+	wait_for 30 test ! -e "/sys/fs/bcache/$1" &&
+		{ [ ! -b "/dev/$cdev" ] || wait_for 30 released "$cdev"; }
 }
 
 # Stop everything bcache has, so rmmod can work.

@@ -5,6 +5,8 @@
  *   vmh nocap PATH TEXT        the same without CAP_SYS_ADMIN
  *   vmh excl DEV               open O_EXCL: OK or the errno name
  *   vmh fuzz N SEED DEV        N malformed register_raw lines naming DEV
+ *   vmh flashuuid DEV SECTORS  the uuid of the flash-only volume of SECTORS
+ *                              in the uuid table of cache device DEV
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +24,9 @@ static const char *ename(int e)
 		{ EACCES, "EACCES" }, { EPERM, "EPERM" }, { ENOENT, "ENOENT" },
 		{ ENXIO, "ENXIO" }, { ERANGE, "ERANGE" }, { ENOMEM, "ENOMEM" },
 		{ ENOTBLK, "ENOTBLK" }, { EIO, "EIO" }, { ENODEV, "ENODEV" },
-		{ EROFS, "EROFS" },
+		{ EROFS, "EROFS" }, { EUCLEAN, "EUCLEAN" },
+		{ EMEDIUMTYPE, "EMEDIUMTYPE" }, { ENODATA, "ENODATA" },
+		{ ENOSPC, "ENOSPC" },
 	};
 	static char buf[16];
 
@@ -54,6 +58,36 @@ static int drop_sys_admin(void)
 		return -1;
 	d[0].effective &= ~(1u << CAP_SYS_ADMIN);
 	return (int)syscall(SYS_capset, &h, d);
+}
+
+/*
+ * The uuid table is not in sysfs: scan the cache device for a 128-byte
+ * uuid_entry with the flash-only flag and the given size.
+ */
+static int flash_uuid(const char *dev, unsigned long long sectors)
+{
+	unsigned char e[128];
+	FILE *f = fopen(dev, "rb");
+	int found = 1;
+
+	if (!f)
+		return 2;
+	while (found && fread(e, sizeof(e), 1, f) == 1) {
+		unsigned long long s;
+		unsigned flags;
+
+		memcpy(&flags, e + 60, 4);
+		memcpy(&s, e + 64, 8);
+		if (!(flags & 1) || s != sectors || !memcmp(e, "\0\0\0\0", 4))
+			continue;
+		for (int i = 0; i < 16; i++)
+			printf("%02x%s", e[i],
+			       i == 3 || i == 5 || i == 7 || i == 9 ? "-" : "");
+		putchar('\n');
+		found = 0;
+	}
+	fclose(f);
+	return found;
 }
 
 static unsigned long long rng;
@@ -171,6 +205,8 @@ int main(int argc, char **argv)
 			close(fd);
 		return 0;
 	}
+	if (argc == 4 && !strcmp(argv[1], "flashuuid"))
+		return flash_uuid(argv[2], strtoull(argv[3], NULL, 10));
 	if (argc == 5 && !strcmp(argv[1], "fuzz"))
 		return fuzz(atoi(argv[2]), strtoull(argv[3], NULL, 10), argv[4]);
 	fprintf(stderr, "usage: see source\n");
