@@ -84,6 +84,29 @@ static const char *register_advice(int err)
 		       "the patched bcache module (see README)";
 	case -EPERM:
 		return "permission denied: run as root";
+	case -EUCLEAN:
+		return "the cache set holds dirty data for this volume, which "
+		       "the line (stale, not writeback) would drop; nothing "
+		       "was dropped. It was switched to writeback outside "
+		       "bcacheassemble: if the disk was not used without its "
+		       "cache since, that data is the newest: set mode=writeback "
+		       "and remove 'stale' in the line; to give it up, set "
+		       "mode=writeback and keep 'stale' (bcachetab(5))";
+	case -EMEDIUMTYPE:
+		return "the cache set's slot for this uuid= belongs to another "
+		       "device (a flash-only volume, or a disk of another "
+		       "size): a line copied or pointing at the wrong disk, or "
+		       "a disk resized while attached (--detach before a "
+		       "resize, --attach after)";
+	case -ENODATA:
+		return "the line says writeback but the cache set has no slot "
+		       "for this uuid= (detached outside bcacheassemble, or the "
+		       "wrong cset=); check the line against "
+		       "bcacheassemble --examine";
+	case -ENOSPC:
+		return "the cache set's uuid table is full (each cold attach "
+		       "takes a new slot); detach volumes the set no longer "
+		       "needs, or recreate the cache set";
 	default:
 		return "the kernel refused it; see dmesg (lines starting "
 		       "'bcache:') for the reason";
@@ -167,7 +190,8 @@ static int register_backing(struct assembly *a, struct volume *v,
 		return sysfs_write(a->ctx, "fs/bcache/register", d->node);
 	r = rawline_format(v->e, d->major, d->minor,
 			   policy_reg_state(v->e, marked),
-			   policy_reg_mode(v->e, marked), line, sizeof(line));
+			   policy_reg_mode(v->e, marked),
+			   policy_reg_discard(v->e, marked), line, sizeof(line));
 	if (r < 0)
 		return r;
 	log_debug("register_raw: %s", line);

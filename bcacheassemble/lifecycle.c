@@ -289,7 +289,7 @@ static int create_register(struct context *ctx, struct target *t,
 
 	/* First registration: no slot in the set yet, so state=none. */
 	r = rawline_format(e, t->d->major, t->d->minor, BDEV_NONE,
-			   policy_reg_mode(e, false), line, sizeof(line));
+			   policy_reg_mode(e, false), false, line, sizeof(line));
 	if (r == 0)
 		r = sysfs_write(ctx, "fs/bcache/register_raw", line);
 	if (r < 0) {

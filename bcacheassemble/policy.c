@@ -24,6 +24,12 @@ enum cache_mode policy_reg_mode(const struct bt_entry *e, bool run_marked)
 	return m;
 }
 
+bool policy_reg_discard(const struct bt_entry *e, bool run_marked)
+{
+	return policy_reg_state(e, run_marked) == BDEV_STALE &&
+	       e->mode == MODE_WRITEBACK;
+}
+
 bool policy_raw_may_hold_dirty(const struct bt_entry *e, bool run_marked,
 			       const struct kview *k)
 {

@@ -44,6 +44,14 @@ enum bdev_state policy_reg_state(const struct bt_entry *e, bool run_marked);
 enum cache_mode policy_reg_mode(const struct bt_entry *e, bool run_marked);
 
 /*
+ * May the registration let the kernel drop the dirty data the set holds for
+ * the volume (dirty=discard)? Only a forced run makes a writeback line
+ * 'stale': the data was given up then. Any other stale line beside dirty
+ * data in the set is held by the kernel (EUCLEAN), nothing dropped.
+ */
+bool policy_reg_discard(const struct bt_entry *e, bool run_marked);
+
+/*
  * Could the cache set hold data of this raw volume that is not on the disk?
  * The line says writeback and the set has not been declared stale; or the
  * kernel, which knows better, says dirty or writeback.

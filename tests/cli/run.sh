@@ -390,5 +390,18 @@ for i in $(seq 1 20); do
 done
 if [ "$lost" -eq 0 ]; then ok; else bad "concurrent edits: $lost of 20 rounds lost one"; fi
 
+# the initramfs-tools hook finds register_raw in compressed modules too
+eval "$(sed -n '/^has_register_raw()/,/^}/p' initramfs-tools-hook/hooks/bcacheassemble)"
+printf 'xx\0register_raw\0yy' >"$T/p.ko"
+printf 'xx\0register_quiet\0yy' >"$T/s.ko"
+xz -k "$T/p.ko" && xz -k "$T/s.ko" && gzip -k "$T/p.ko" && gzip -k "$T/s.ko"
+zstd -q -k "$T/p.ko" && zstd -q -k "$T/s.ko"
+for m in p.ko p.ko.xz p.ko.gz p.ko.zst; do
+	if has_register_raw "$T/$m"; then ok; else bad "hook: no register_raw found in $m"; fi
+done
+for m in s.ko s.ko.xz s.ko.gz s.ko.zst missing.ko; do
+	if ! has_register_raw "$T/$m"; then ok; else bad "hook: register_raw found in $m"; fi
+done
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

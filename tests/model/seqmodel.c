@@ -43,6 +43,7 @@ struct world {
 	/* the kernel */
 	bool reg, running, attached, in_initrd, cold;
 	bool kcset; /* the registration named the cache set */
+	bool kdiscard; /* ... and dirty=discard */
 	enum bdev_state kstate;
 	enum cache_mode kmode;
 	/* what may be given up, and the accepted window */
@@ -93,13 +94,18 @@ static void flush(struct world *w)
 		}
 }
 
-static void k_attach(struct world *w)
+/* false: the kernel refused the attach (EUCLEAN), nothing dropped */
+static bool k_attach(struct world *w)
 {
 	if (!w->reg || w->attached || !w->set_present || !w->kcset)
-		return;
+		return true;
 	if (w->kstate == BDEV_STALE || w->kstate == BDEV_NONE) {
+		if (slot_dirty(w) && !w->kdiscard) {
+			note(w, "  attach refused: dirty slot");
+			return false;
+		}
 		if (slot_dirty(w) && !w->forced)
-			fail(w, "dirty data dropped by a stale registration");
+			fail(w, "dirty=discard beside data not given up");
 		for (int b = 0; b < NB; b++) /* given up by --force */
 			if (w->slot.valid && w->slot.dirty[b])
 				w->truth[b] = w->disk[b];
@@ -110,7 +116,7 @@ static void k_attach(struct world *w)
 		w->slot.valid = true;
 		w->forced = w->window = w->in_window = false;
 	} else if (!w->slot.valid) {
-		return; /* no slot for this uuid: held */
+		return true; /* no slot for this uuid: held */
 	}
 	w->attached = w->running = true;
 	note(w, "  attached (state %d)", w->kstate);
@@ -118,6 +124,7 @@ static void k_attach(struct world *w)
 		w->kstate = BDEV_DIRTY; /* patch 3: the cache knows better */
 	else if (w->kstate != BDEV_DIRTY)
 		w->kstate = BDEV_CLEAN;
+	return true;
 }
 
 static void k_register(struct world *w, const struct bt_entry *e, bool marked)
@@ -126,12 +133,16 @@ static void k_register(struct world *w, const struct bt_entry *e, bool marked)
 		return;
 	w->reg = true;
 	w->kcset = e->has_cset;
+	w->kdiscard = policy_reg_discard(e, marked);
 	w->kstate = policy_reg_state(e, marked);
 	w->cold = w->kstate == BDEV_STALE;
 	w->kmode = policy_reg_mode(e, marked);
 	w->running = w->kstate == BDEV_STALE || w->kstate == BDEV_NONE;
 	note(w, "register state=%d mode=%d", w->kstate, w->kmode);
-	k_attach(w);
+	if (!k_attach(w)) { /* the write fails, the disk is released */
+		w->reg = w->running = false;
+		return;
+	}
 	if (w->running && !w->attached && w->forced) /* given up: the disk */
 		for (int b = 0; b < NB; b++)
 			w->truth[b] = w->disk[b];

@@ -6,6 +6,7 @@
 #include "bcachetab.h"
 #include "cmdline.h"
 #include "context.h"
+#include "policy.h"
 #include "rawline.h"
 #include "state.h"
 #include "tabedit.h"
@@ -183,14 +184,26 @@ static void raw_lines(void)
 	CHECK_INT(bt_parse_line("a /dev/x - raw,uuid=6b1561e6-55b1-44ab-84ad-"
 				"9c2164d17ac0",
 				1, &e, msg, sizeof(msg)), 0);
-	CHECK_INT(rawline_format(&e, 8, 16, 0, e.mode, line, sizeof(line)), 0);
+	CHECK_INT(rawline_format(&e, 8, 16, 0, e.mode, false, line, sizeof(line)), 0);
 	CHECK_STR(line, "dev=8:16 uuid=6b1561e6-55b1-44ab-84ad-9c2164d17ac0 "
 			"mode=writethrough state=none\n");
 	/* without a set only state=none can be said */
-	CHECK_INT(rawline_format(&e, 8, 16, 1, e.mode, line, sizeof(line)), -EINVAL);
-	CHECK_INT(rawline_format(&e, 8, 16, 0, e.mode, line, 20), -ENOSPC);
+	CHECK_INT(rawline_format(&e, 8, 16, 1, e.mode, false, line, sizeof(line)), -EINVAL);
+	CHECK_INT(rawline_format(&e, 8, 16, 0, e.mode, false, line, 20), -ENOSPC);
+	/* dirty=discard only beside state=stale */
+	CHECK_INT(rawline_format(&e, 8, 16, 0, e.mode, true, line, sizeof(line)), -EINVAL);
+	CHECK_INT(bt_parse_line("b /dev/y ee0c5ce4-c401-45ae-bbd2-11d9bce912c9 "
+				"raw,uuid=6b1561e6-55b1-44ab-84ad-9c2164d17ac0,"
+				"mode=writeback,stale",
+				2, &e, msg, sizeof(msg)), 0);
+	CHECK_INT(rawline_format(&e, 8, 16, BDEV_STALE, MODE_WRITETHROUGH,
+				 policy_reg_discard(&e, false), line,
+				 sizeof(line)), 0);
+	CHECK_STR(line, "dev=8:16 uuid=6b1561e6-55b1-44ab-84ad-9c2164d17ac0 "
+			"cset=ee0c5ce4-c401-45ae-bbd2-11d9bce912c9 "
+			"mode=writethrough state=stale dirty=discard\n");
 	e.raw = false;
-	CHECK_INT(rawline_format(&e, 8, 16, 0, e.mode, line, sizeof(line)), -EINVAL);
+	CHECK_INT(rawline_format(&e, 8, 16, 0, e.mode, false, line, sizeof(line)), -EINVAL);
 }
 
 static void kernel_cmdline(void)

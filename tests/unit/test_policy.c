@@ -23,18 +23,23 @@ static void registration(void)
 		enum cache_mode mode;
 		enum bdev_state state;
 		enum cache_mode reg_mode;
+		bool discard;
 	} t[] = {
 		/* no set: none, whatever else */
-		{ false, false, false, WT, BDEV_NONE, WT },
-		{ false, false, false, UN, BDEV_NONE, WT },
+		{ false, false, false, WT, BDEV_NONE, WT, false },
+		{ false, false, false, UN, BDEV_NONE, WT, false },
 		/* normal boots reuse the slot: clean or dirty */
-		{ true, false, false, WT, BDEV_CLEAN, WT },
-		{ true, false, false, WB, BDEV_DIRTY, WB },
-		/* stale (line or run mark): cold, and never writeback yet */
-		{ true, true, false, WB, BDEV_STALE, WT },
-		{ true, false, true, WB, BDEV_STALE, WT },
+		{ true, false, false, WT, BDEV_CLEAN, WT, false },
+		{ true, false, false, WB, BDEV_DIRTY, WB, false },
+		/*
+		 * stale (line or run mark): cold, and never writeback yet;
+		 * beside writeback only a forced run gave the data up
+		 */
+		{ true, true, false, WB, BDEV_STALE, WT, true },
+		{ true, false, true, WB, BDEV_STALE, WT, true },
 		{ true, true, false, MODE_WRITEAROUND, BDEV_STALE,
-		  MODE_WRITEAROUND },
+		  MODE_WRITEAROUND, false },
+		{ true, true, false, WT, BDEV_STALE, WT, false },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
@@ -42,6 +47,7 @@ static void registration(void)
 
 		CHECK_INT(policy_reg_state(&e, t[i].marked), t[i].state);
 		CHECK_INT(policy_reg_mode(&e, t[i].marked), t[i].reg_mode);
+		CHECK_INT(policy_reg_discard(&e, t[i].marked), t[i].discard);
 	}
 }
 
