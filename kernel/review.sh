@@ -5,18 +5,34 @@
 # already has (upstream bcache is not sparse-clean: endianness annotations,
 # flexible arrays, lock contexts). Warnings are compared without line
 # numbers, as multisets.
-#   sh kernel/review.sh [SERIES] [KVER]      (defaults: 6.1, newest 6.1.x)
+#   sh kernel/review.sh [SERIES [KVER]]      (defaults: 6.1, newest 6.1.x)
+# A series whose kernel is not installed here (6.12) is built in the root
+# of its release that kernel/chroot.sh made, with that release's sparse.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 series=${1:-6.1}
-kver=${2:-$(printf "%s\n" /lib/modules/"$series".* | sort -V | tail -n 1)}
+root=""
+case $series in
+6.1) ;;
+6.12) root=${CHROOT_CACHE:-/var/cache/bcacheassemble}/trixie ;;
+*) echo "review: no series $series"; exit 2 ;;
+esac
+kver=${2:-$(printf "%s\n" "$root"/lib/modules/"$series".* | sort -V | tail -n 1)}
 kver=${kver##*/}
-tarball=${TARBALL:-/usr/src/linux-source-$series.tar.xz}
+tarball=${TARBALL:-$root/usr/src/linux-source-$series.tar.xz}
 for c in sparse filterdiff; do
-	command -v $c >/dev/null || { echo "review: needs $c (apt-get install sparse patchutils)"; exit 1; }
+	[ -x "$root/usr/bin/$c" ] || command -v $c >/dev/null ||
+		{ echo "review: needs $c (apt-get install sparse patchutils)"; exit 1; }
 done
-t=$(mktemp -d)
-trap 'rm -rf "$t"' EXIT
+if [ -n "$root" ]; then
+	t=$root/build/review
+	rm -rf "$t" && mkdir -p "$t"
+	in_root=/build/review
+else
+	t=$(mktemp -d)
+	trap 'rm -rf "$t"' EXIT
+	in_root=$t
+fi
 tar -xJf "$tarball" -C "$t" --strip-components=1 "linux-source-$series/drivers/md/bcache"
 m=$t/drivers/md/bcache
 
@@ -24,9 +40,10 @@ m=$t/drivers/md/bcache
 build() {
 	find "$m" -name '*.o' -delete
 	rm -f "$m/bcache.ko"
-	make -s -C "/lib/modules/$kver/build" M="$m" CONFIG_BCACHE=m W=1 C=2 \
-		modules 2>&1 | grep -v -e '^Skipping BTF' -e ': note: in included file' |
-		sed -e "s|$t/||g" -e 's/:[0-9][0-9]*:[0-9][0-9]*:/:/' | sort >"$1"
+	${root:+chroot "$root"} make -s -C "/lib/modules/$kver/build" \
+		M="$in_root/drivers/md/bcache" CONFIG_BCACHE=m W=1 C=2 modules 2>&1 |
+		grep -v -e '^Skipping BTF' -e ': note: in included file' |
+		sed -e "s|$in_root/||g" -e 's/:[0-9][0-9]*\(:[0-9][0-9]*\)\{0,1\}:/:/' | sort >"$1"
 	[ -f "$m/bcache.ko" ]
 }
 

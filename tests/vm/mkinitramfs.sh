@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Build the guest initramfs for the VM tests: busybox, the kernel modules the
-# tests load (from the installed Debian 6.1 kernel), the patched bcache.ko,
+# tests load (from the installed Debian 6.1 kernel, or MODBASE), the patched bcache.ko,
 # bcacheassemble, bcache-tools, e2fsprogs, fio and the guest test scripts.
 # usage: mkinitramfs.sh OUT.cpio.gz KVER BCACHE_KO BCACHEASSEMBLE
 set -eu
@@ -37,16 +37,27 @@ rm -f "$r/bin/mkfs.ext4"
 ln -s mke2fs "$r/bin/mkfs.ext4"
 cp "$tool" "$r/bin/bcacheassemble"
 
-# modules and their dependencies, as the host's modprobe resolves them
+# modules and their dependencies, as modprobe resolves them: the host's, or
+# those under MODBASE/lib/modules (another release's kernel, unpacked), which
+# are decompressed here (busybox insmod may not read .ko.xz)
+base=${MODBASE:-}
 mods="virtio_pci virtio_blk ext4 crc32c_generic crc64 scsi_debug sd_mod loop dm_mod null_blk"
 for m in $mods; do
-	modprobe -S "$kver" --show-depends "$m" 2>/dev/null | awk '$1=="insmod" {print $2}'
+	modprobe ${base:+-d "$base"} -S "$kver" --show-depends "$m" 2>/dev/null |
+		awk '$1=="insmod" {print $2}'
 done | sort -u | while read -r f; do
-	mkdir -p "$r$(dirname "$f")"
-	cp "$f" "$r$f"
+	rel=${f#"$base"}
+	rel=${rel%.xz}
+	rel=${rel%.zst}
+	mkdir -p "$r$(dirname "$rel")"
+	case $f in
+	*.xz) xz -dc "$f" >"$r$rel" ;;
+	*.zst) zstd -qdc "$f" >"$r$rel" ;;
+	*) cp "$f" "$r$rel" ;;
+	esac
 done
-cp "/lib/modules/$kver/modules.order" "/lib/modules/$kver/modules.builtin" \
-	"/lib/modules/$kver/modules.builtin.modinfo" "$r/lib/modules/$kver/" 2>/dev/null || true
+cp "$base/lib/modules/$kver/modules.order" "$base/lib/modules/$kver/modules.builtin" \
+	"$base/lib/modules/$kver/modules.builtin.modinfo" "$r/lib/modules/$kver/" 2>/dev/null || true
 depmod -b "$r" "$kver"
 cp "$ko" "$r/root/bcache.ko"
 

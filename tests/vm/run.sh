@@ -20,9 +20,25 @@ while getopts k:e o; do
 	esac
 done
 shift $((OPTIND - 1))
-KVER=${KVER:-$(printf '%s\n' /lib/modules/6.1.* | sort -V | tail -n 1)}
-KVER=${KVER##*/}
-W=${BUILD:-build}/vm
+# SERIES=6.12: the kernel of the trixie root made by kernel/chroot.sh,
+# booted from its unpacked .deb, with its own modules
+case ${SERIES:-6.1} in
+6.1)
+	KVER=${KVER:-$(printf '%s\n' /lib/modules/6.1.* | sort -V | tail -n 1)}
+	KVER=${KVER##*/}
+	VMLINUZ=/boot/vmlinuz-$KVER
+	W=${BUILD:-build}/vm
+	;;
+6.12)
+	root=${CHROOT_CACHE:-/var/cache/bcacheassemble}/trixie
+	KVER=$(cat "$root/.ready") || { echo "missing $root: sh kernel/chroot.sh trixie 6.12"; exit 1; }
+	VMLINUZ=$root/boot-image/boot/vmlinuz-$KVER
+	export MODBASE=$root/boot-image/usr
+	[ "$KO" = kernel/build/bcache.ko ] && KO=kernel/build-6.12/bcache.ko
+	W=${BUILD:-build}/vm-6.12
+	;;
+*) echo "no VM setup for SERIES=$SERIES"; exit 2 ;;
+esac
 mkdir -p "$W"
 [ -f "$KO" ] || { echo "missing $KO (make -C kernel module)"; exit 1; }
 sh tests/vm/mkinitramfs.sh "$W/initrd.gz" "$KVER" "$KO" bcacheassemble/bcacheassemble ||
@@ -47,7 +63,7 @@ boot() {
 	log="$W/$1.log"
 	set -- "$1" "$2"
 	timeout 1500 qemu-system-x86_64 -accel tcg,thread=single -m 1536 -smp 2 -nographic \
-		-no-reboot -kernel "/boot/vmlinuz-$KVER" -initrd "$W/initrd.gz" \
+		-no-reboot -kernel "$VMLINUZ" -initrd "$W/initrd.gz" \
 		-append "$CMDLINE ${EXTRA_APPEND:-} bctest=$2" \
 		-drive "file=$W/vda.img,if=virtio,format=raw" \
 		-drive "file=$W/vdb.img,if=virtio,format=raw" \
