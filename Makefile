@@ -114,12 +114,23 @@ check-vm-6.12: $(BIN)
 	$(MAKE) -C kernel module SERIES=6.12 VARIANT=broken-canary
 	SERIES=6.12 sh tests/vm/run.sh -e -k kernel/build-6.12-broken-canary/bcache.ko canary
 
+# The upstream submission on the newest kernel Debian ships (experimental's
+# 7.3 release candidate): the same cases, as its own target (not in check).
+check-mainline: $(BIN)
+	sh kernel/chroot.sh experimental 7.3
+	$(MAKE) -C kernel module SERIES=mainline
+	SERIES=mainline sh tests/vm/run.sh
+	$(MAKE) -C kernel module SERIES=mainline VARIANT=broken-canary
+	SERIES=mainline sh tests/vm/run.sh -e -k kernel/build-mainline-broken-canary/bcache.ko canary
+
 # Every prefix of each series builds with no new W=1 or sparse warning
 # (about 5 minutes per series; not in check).
 review:
 	sh kernel/review.sh 6.1
 	sh kernel/chroot.sh trixie 6.12
 	sh kernel/review.sh 6.12
+	sh kernel/chroot.sh experimental 7.3
+	sh kernel/review.sh mainline
 
 # Real dracut and initramfs-tools images, booted: root on a raw volume.
 check-boot: $(BIN)
@@ -171,5 +182,5 @@ distclean: clean
 	rm -rf $(BUILD)
 
 .PHONY: all check check-unit check-model check-fuzz check-vm check-vm-broken check-vm-6.12 \
-	review check-boot demo \
+	check-mainline review check-boot demo \
 	lint fuzz bench install clean distclean

@@ -9,7 +9,7 @@ tar -xJf "${TARBALL:-/usr/src/linux-source-6.1.tar.xz}" -C "$t" \
 	linux-source-6.1/scripts/checkpatch.pl linux-source-6.1/scripts/spelling.txt \
 	linux-source-6.1/scripts/const_structs.checkpatch
 rc=0
-for p in "$here"/6.1/0*.patch "$here"/6.12/0*.patch; do
+for p in "$here"/6.1/0*.patch "$here"/6.12/0*.patch "$here"/mainline/0*.patch; do
 	case $p in */0000-*) continue ;; esac
 	# --no-tree: Fixes: ids name upstream commits this tree has no history of
 	out=$(perl "$t/linux-source-6.1/scripts/checkpatch.pl" --no-tree --strict \

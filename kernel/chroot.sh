@@ -61,11 +61,20 @@ kver=$(printf "%s\n" "$dir/lib/modules/$series"[.-]* | sort -V | tail -n 1)
 kver=${kver##*/}
 case $kver in "$series".*[!*] | "$series"-*[!*]) ;; *) kver="" ;; esac
 [ -n "$kver" ] || { echo "chroot: no $series headers in $suite" >&2; exit 1; }
-# the kernel to boot, unpacked beside the root (not installed in it)
-(cd "$dir/tmp" && inroot sh -c "cd /tmp && apt-get download -q $target linux-image-$kver" \
+# the kernel to boot, unpacked beside the root (not installed in it); newer
+# kernels split linux-image-KVER into linux-binary-KVER and linux-modules-KVER
+(cd "$dir/tmp" && rm -f ./*.deb && inroot sh -c "cd /tmp &&
+	apt-get download -q $target linux-image-$kver &&
+	{ apt-cache show $target linux-modules-$kver >/dev/null 2>&1 || exit 0; } &&
+	apt-get download -q $target linux-modules-$kver &&
+	{ apt-get download -q $target linux-binary-$kver ||
+	  apt-get download -q $target linux-binary-unsigned-$kver; }" \
 	>>"$dir.log" 2>&1) || { tail -20 "$dir.log" >&2; exit 1; }
 rm -rf "$dir/boot-image" && mkdir -p "$dir/boot-image"
-dpkg-deb -x "$dir"/tmp/linux-image-"$kver"_*.deb "$dir/boot-image"
+for deb in "$dir"/tmp/*.deb; do
+	dpkg-deb -x "$deb" "$dir/boot-image"
+done
+rm -f "$dir"/tmp/*.deb
 # the .deb has no modules.dep (its postinst makes it): the VM tests need it
 depmod -b "$dir/boot-image/usr" "$kver"
 rm -f "$dir"/tmp/linux-image-*.deb

@@ -12,14 +12,16 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 series=${1:-6.1}
 root=""
+src=$series
 case $series in
 6.1) ;;
 6.12) root=${CHROOT_CACHE:-/var/cache/bcacheassemble}/trixie ;;
+mainline) root=${CHROOT_CACHE:-/var/cache/bcacheassemble}/experimental src=7.3 ;;
 *) echo "review: no series $series"; exit 2 ;;
 esac
-kver=${2:-$(printf "%s\n" "$root"/lib/modules/"$series".* | sort -V | tail -n 1)}
+kver=${2:-$(printf "%s\n" "$root"/lib/modules/"$src"[.-]* | sort -V | tail -n 1)}
 kver=${kver##*/}
-tarball=${TARBALL:-$root/usr/src/linux-source-$series.tar.xz}
+tarball=${TARBALL:-$root/usr/src/linux-source-$src.tar.xz}
 for c in sparse filterdiff; do
 	[ -x "$root/usr/bin/$c" ] || command -v $c >/dev/null ||
 		{ echo "review: needs $c (apt-get install sparse patchutils)"; exit 1; }
@@ -33,14 +35,25 @@ else
 	trap 'rm -rf "$t"' EXIT
 	in_root=$t
 fi
-tar -xJf "$tarball" -C "$t" --strip-components=1 "linux-source-$series/drivers/md/bcache"
+tar -xJf "$tarball" -C "$t" --strip-components=1 "linux-source-$src/drivers/md/bcache"
 m=$t/drivers/md/bcache
+
+# run a command where the compiler is; objtool of newer kernels reads /proc,
+# so the chroot gets a private one
+in_tree() {
+	if [ -n "$root" ]; then
+		unshare --mount --fork chroot "$root" \
+			sh -c 'mount -t proc proc /proc && exec "$@"' sh "$@"
+	else
+		"$@"
+	fi
+}
 
 # build: warnings without paths, line and column numbers, sorted
 build() {
 	find "$m" -name '*.o' -delete
 	rm -f "$m/bcache.ko"
-	${root:+chroot "$root"} make -s -C "/lib/modules/$kver/build" \
+	in_tree make -s -C "/lib/modules/$kver/build" \
 		M="$in_root/drivers/md/bcache" CONFIG_BCACHE=m W=1 C=2 modules 2>&1 |
 		grep -v -e '^Skipping BTF' -e ': note: in included file' |
 		sed -e "s|$in_root/||g" -e 's/:[0-9][0-9]*\(:[0-9][0-9]*\)\{0,1\}:/:/' | sort >"$1"

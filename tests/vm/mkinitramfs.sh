@@ -58,6 +58,10 @@ done | sort -u | while read -r f; do
 done
 cp "$base/lib/modules/$kver/modules.order" "$base/lib/modules/$kver/modules.builtin" \
 	"$base/lib/modules/$kver/modules.builtin.modinfo" "$r/lib/modules/$kver/" 2>/dev/null || true
+# newer packages ship only the binary indexes
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	[ -f "$r/lib/modules/$kver/$f" ] || : >"$r/lib/modules/$kver/$f"
+done
 depmod -b "$r" "$kver"
 cp "$ko" "$r/root/bcache.ko"
 

@@ -20,8 +20,8 @@ while getopts k:e o; do
 	esac
 done
 shift $((OPTIND - 1))
-# SERIES=6.12: the kernel of the trixie root made by kernel/chroot.sh,
-# booted from its unpacked .deb, with its own modules
+# SERIES=6.12 (mainline): the kernel of the trixie (experimental) root made
+# by kernel/chroot.sh, booted from its unpacked .deb, with its own modules
 case ${SERIES:-6.1} in
 6.1)
 	KVER=${KVER:-$(printf '%s\n' /lib/modules/6.1.* | sort -V | tail -n 1)}
@@ -29,13 +29,16 @@ case ${SERIES:-6.1} in
 	VMLINUZ=/boot/vmlinuz-$KVER
 	W=${BUILD:-build}/vm
 	;;
-6.12)
-	root=${CHROOT_CACHE:-/var/cache/bcacheassemble}/trixie
-	KVER=$(cat "$root/.ready") || { echo "missing $root: sh kernel/chroot.sh trixie 6.12"; exit 1; }
+6.12 | mainline)
+	suite=trixie
+	[ "$SERIES" = mainline ] && suite=experimental
+	root=${CHROOT_CACHE:-/var/cache/bcacheassemble}/$suite
+	KVER=$(cat "$root/.ready") || { echo "missing $root: make -C kernel module SERIES=$SERIES"; exit 1; }
 	VMLINUZ=$root/boot-image/boot/vmlinuz-$KVER
+	[ -f "$VMLINUZ" ] || VMLINUZ=$root/boot-image/usr/lib/modules/$KVER/vmlinuz
 	export MODBASE=$root/boot-image/usr
-	[ "$KO" = kernel/build/bcache.ko ] && KO=kernel/build-6.12/bcache.ko
-	W=${BUILD:-build}/vm-6.12
+	[ "$KO" = kernel/build/bcache.ko ] && KO=kernel/build-$SERIES/bcache.ko
+	W=${BUILD:-build}/vm-$SERIES
 	;;
 *) echo "no VM setup for SERIES=$SERIES"; exit 2 ;;
 esac
