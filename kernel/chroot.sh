@@ -75,9 +75,13 @@ for deb in "$dir"/tmp/*.deb; do
 	dpkg-deb -x "$deb" "$dir/boot-image"
 done
 rm -f "$dir"/tmp/*.deb
-# the .deb has no modules.dep (its postinst makes it): the VM tests need it
+# the .deb has no modules.dep (its postinst makes it): the VM tests need it;
+# newer packages ship no text modules.order/builtin
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	[ -f "$dir/boot-image/usr/lib/modules/$kver/$f" ] ||
+		: >"$dir/boot-image/usr/lib/modules/$kver/$f"
+done
 depmod -b "$dir/boot-image/usr" "$kver"
-rm -f "$dir"/tmp/linux-image-*.deb
 inroot apt-get clean
 echo "$kver" >"$dir/.ready"
 echo "$kver"
