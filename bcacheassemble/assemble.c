@@ -19,7 +19,6 @@
 #include "policy.h"
 #include "rawline.h"
 #include "state.h"
-#include "sysfs.h"
 #include "uevent.h"
 #include "uuidtext.h"
 
@@ -46,16 +45,13 @@ void register_cache_set(struct assembly *a, const uint8_t cset[16],
 {
 	for (size_t i = 0; i < a->devs.n; i++) {
 		const struct blockdev *d = &a->devs.v[i];
-		char rel[256];
 		int r;
 
-		if (!blockdev_is_cache_of(d, cset))
+		if (!blockdev_is_cache_of(d, cset) ||
+		    cache_registered(a->ctx, d->name))
 			continue;
-		snprintf(rel, sizeof(rel), "class/block/%s/bcache/set", d->name);
-		if (sysfs_exists(a->ctx, rel))
-			continue;
-		r = sysfs_write(a->ctx, "fs/bcache/register", d->node);
-		if (r < 0 && !sysfs_exists(a->ctx, rel)) {
+		r = kernel_register(a->ctx, d->node);
+		if (r < 0 && !cache_registered(a->ctx, d->name)) {
 			log_warn("cannot register cache device %s: %s (see dmesg)",
 				 d->node, strerror(-r));
 		} else {
@@ -187,7 +183,7 @@ static int register_backing(struct assembly *a, struct volume *v,
 	int r;
 
 	if (!v->e->raw)
-		return sysfs_write(a->ctx, "fs/bcache/register", d->node);
+		return kernel_register(a->ctx, d->node);
 	r = rawline_format(v->e, d->major, d->minor,
 			   policy_reg_state(v->e, marked),
 			   policy_reg_mode(v->e, marked),
@@ -195,7 +191,7 @@ static int register_backing(struct assembly *a, struct volume *v,
 	if (r < 0)
 		return r;
 	log_debug("register_raw: %s", line);
-	return sysfs_write(a->ctx, "fs/bcache/register_raw", line);
+	return kernel_register_raw(a->ctx, line);
 }
 
 static void apply_tunables(struct assembly *a, struct volume *v)

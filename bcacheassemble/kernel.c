@@ -81,6 +81,24 @@ enum cache_mode kmode_parse(const char *text)
 	return cache_mode_from_name(l + 1);
 }
 
+bool cache_registered(struct context *ctx, const char *dev)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "class/block/%s/bcache/set", dev);
+	return sysfs_exists(ctx, rel);
+}
+
+int kernel_register(struct context *ctx, const char *node)
+{
+	return sysfs_write(ctx, "fs/bcache/register", node);
+}
+
+int kernel_register_raw(struct context *ctx, const char *line)
+{
+	return sysfs_write(ctx, "fs/bcache/register_raw", line);
+}
+
 void kview_read(struct context *ctx, const char *dev, struct kview *k)
 {
 	char buf[128], cset[64];

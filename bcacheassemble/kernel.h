@@ -22,6 +22,13 @@ bool backing_running(struct context *ctx, const char *dev);
 bool backing_attached(struct context *ctx, const char *dev, char *cset,
 		      size_t len);
 bool cache_set_present(struct context *ctx, const uint8_t cset[16]);
+/* A cache device (by its block device name) is part of a registered set. */
+bool cache_registered(struct context *ctx, const char *dev);
+
+/* /sys/fs/bcache/register with a formatted device's node. */
+int kernel_register(struct context *ctx, const char *node) _must_check_;
+/* /sys/fs/bcache/register_raw with a line from rawline_format(). */
+int kernel_register_raw(struct context *ctx, const char *line) _must_check_;
 /* Everything policy.c needs to know from the kernel about dev. */
 void kview_read(struct context *ctx, const char *dev, struct kview *k);
 /* sysfs cache_mode reads "writethrough [writeback] writearound none". */

@@ -16,7 +16,6 @@
 #include "policy.h"
 #include "rawline.h"
 #include "state.h"
-#include "sysfs.h"
 #include "uevent.h"
 #include "uuidtext.h"
 
@@ -291,7 +290,7 @@ static int create_register(struct context *ctx, struct target *t,
 	r = rawline_format(e, t->d->major, t->d->minor, BDEV_NONE,
 			   policy_reg_mode(e, false), false, line, sizeof(line));
 	if (r == 0)
-		r = sysfs_write(ctx, "fs/bcache/register_raw", line);
+		r = kernel_register_raw(ctx, line);
 	if (r < 0) {
 		log_err("cannot register %s: %s%s", e->device, strerror(-r),
 			r == -EBUSY ? ": it is mounted or in use (swap, dm, "
