@@ -438,6 +438,11 @@ static void injected_errors(void)
 		{ -ENOENT, "no /sys/fs/bcache/register_raw" },
 		{ -EINVAL, "see dmesg" },
 		{ -EROFS, "read-only" },
+		/* the kernel's refusals of a slot (register_raw v2) */
+		{ -EUCLEAN, "nothing was dropped" },
+		{ -EMEDIUMTYPE, "belongs to another device" },
+		{ -ENODATA, "has no slot for this uuid=" },
+		{ -ENOSPC, "uuid table is full" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
