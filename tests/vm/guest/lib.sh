@@ -82,8 +82,11 @@ stop_backing() {
 
 # rmmod once the last device has let go of the module
 unload() {
-	wait_for 30 eq "$(cat /sys/module/bcache/refcnt)" 0 && rmmod bcache
+	wait_for 30 refcnt_zero && rmmod bcache
 }
+# read again at every poll (a set drops its module reference after its
+# sysfs directory is gone)
+refcnt_zero() { [ "$(cat /sys/module/bcache/refcnt)" = 0 ]; }
 
 new_cache() { # DEV -> prints the cset uuid, registered
 	dd if=/dev/zero of="$1" bs=1M count=2 2>/dev/null
