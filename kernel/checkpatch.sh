@@ -18,4 +18,12 @@ for p in "$here"/6.1/0*.patch "$here"/6.12/0*.patch "$here"/mainline/0*.patch; d
 	echo "$(basename "$(dirname "$p")")/$(basename "$p"): $sum"
 	case $sum in "total: 0 errors, 0 warnings, 0 checks"*) ;; *) printf '%s\n' "$out"; rc=1 ;; esac
 done
+# The patch files themselves carry no trailing blank: git format-patch
+# writes blank context lines as " " and its signature as "-- ", which
+# checkpatch run on the file (not on the diff in it) reports; patch and
+# git am read the stripped forms the same way.
+if grep -n ' $' "$here"/*/*.patch; then
+	echo "trailing blanks in the patch files above: sed -i 's/^ \$//; s/^-- \$/--/'"
+	rc=1
+fi
 exit $rc
