@@ -6,6 +6,8 @@
 #                        tests too when KVER's kernel is installed
 #   make check-unit      fast tests only (no root, no VM)
 #   make install DESTDIR= PREFIX=
+#   make deb             Debian packages into build/deb (bcacheassemble,
+#                        bcacheassemble-dkms)
 #   make -C kernel module   patched bcache.ko for the installed 6.1 kernel
 
 PREFIX     ?= /usr
@@ -27,7 +29,7 @@ WARN       := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
               -Wmissing-prototypes -Wstrict-prototypes
 CPPFLAGS   += -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Ibcacheassemble \
               -I$(KMOD)/include -I/usr/include/blkid
-LIBS       := -L$(KMOD) -lkmod -lblkid -luuid
+LIBS       := -L$(KMOD) -lkmod -llzma -lzstd -lblkid -luuid
 
 SRC        := $(filter-out bcacheassemble/main.c,$(wildcard bcacheassemble/*.c))
 HDR        := $(wildcard bcacheassemble/*.h)
@@ -35,7 +37,7 @@ BIN        := bcacheassemble/bcacheassemble
 
 all: $(BIN)
 
-$(KMOD)/libkmod.a:
+$(KMOD)/libkmod.a: bcacheassemble/build-libkmod.sh
 	sh bcacheassemble/build-libkmod.sh $(KMOD)
 
 $(BIN): $(SRC) bcacheassemble/main.c $(HDR) $(KMOD)/libkmod.a
@@ -137,6 +139,15 @@ check-boot: $(BIN)
 	$(MAKE) -C kernel module
 	sh tests/boot/run.sh
 
+# Real Debian systems (systemd, their own kernel, DKMS) whose root is a raw
+# writeback volume, this project installed from its packages: a kernel
+# upgrade through apt, with DKMS working and with it broken (roots made by
+# tests/system/mkroot.sh, cached under /var/cache/bcacheassemble).
+SYSTEM_SUITES ?= trixie bookworm
+check-system: $(BIN) deb
+	$(MAKE) -C kernel module
+	set -e; for s in $(SYSTEM_SUITES); do SUITE=$$s sh tests/system/run.sh; done
+
 demo: $(BIN)
 	$(MAKE) -C kernel module
 	sh tests/vm/run.sh demo
@@ -147,6 +158,20 @@ check: check-unit check-fuzz lint check-vm check-vm-broken check-vm-6.12 check-b
 bench: $(BIN)
 	sh bench/parse-plan.sh
 	sh bench/udev-event.sh
+
+# Debian packages bcacheassemble and bcacheassemble-dkms (debian/), built
+# from a copy of the tree into $(BUILD)/deb, then checked by lintian.
+deb:
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
+	tar -c --exclude=./$(BUILD) --exclude='./kernel/build*' --exclude=./.git . | \
+		tar -x -C $(BUILD)/deb/src
+	[ ! -f $(KMOD)/.xz-zstd ] || cp -a $(KMOD) $(BUILD)/deb/src/$(BUILD)/
+	cd $(BUILD)/deb/src && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -30 ../build.log; exit 1; }
+	lintian --fail-on error,warning $(BUILD)/deb/*.changes >$(BUILD)/deb/lintian.log 2>&1 || \
+		{ cat $(BUILD)/deb/lintian.log; exit 1; }
+	cat $(BUILD)/deb/lintian.log
+	ls -l $(BUILD)/deb/*.deb
 
 SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@UDEVRULESDIR@|$(UDEVRULESDIR)|g'
 
@@ -182,5 +207,5 @@ distclean: clean
 	rm -rf $(BUILD)
 
 .PHONY: all check check-unit check-model check-fuzz check-vm check-vm-broken check-vm-6.12 \
-	check-mainline review check-boot demo \
-	lint fuzz bench install clean distclean
+	check-mainline review check-boot check-system demo \
+	lint fuzz bench install deb clean distclean

@@ -4,9 +4,10 @@
 #
 # Debian ships libkmod only as a shared library, and kmod's configure refuses
 # --enable-static, so we fetch the source with a private apt configuration
-# (the system's /etc/apt is never touched), build the library objects without
-# compression or crypto support (Debian 12 modules are not compressed) and
-# archive them.
+# (the system's /etc/apt is never touched), build the library objects with
+# xz and zstd support (Debian 13 ships its modules as .ko.xz, and DKMS
+# compresses the modules it builds the same way) but without crypto, and
+# archive them. The binary links liblzma.a and libzstd.a statically too.
 #
 # usage: build-libkmod.sh OUTDIR
 #   leaves OUTDIR/libkmod.a and OUTDIR/include/libkmod.h
@@ -15,7 +16,10 @@ set -eu
 out=${1:?usage: build-libkmod.sh OUTDIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-[ -f "$out/libkmod.a" ] && [ -f "$out/include/libkmod.h" ] && exit 0
+if [ -f "$out/libkmod.a" ] && [ -f "$out/include/libkmod.h" ] && [ -f "$out/.xz-zstd" ]; then
+	touch "$out/libkmod.a"
+	exit 0
+fi
 
 ver=$(dpkg-query -W -f '${source:Version}' libkmod2 2>/dev/null || true)
 [ -n "$ver" ] || ver=30+20221128-1
@@ -37,7 +41,7 @@ dpkg-source -x --skip-patches ./*.dsc kmod >>"$out/apt.log" 2>&1 ||
 cd kmod
 ./autogen.sh >"$out/build.log" 2>&1 || true
 mkdir -p b && cd b
-CFLAGS="-O2 -fPIC" ../configure --without-xz --without-zstd --without-openssl --without-zlib \
+CFLAGS="-O2 -fPIC" ../configure --with-xz --with-zstd --without-openssl --without-zlib \
 	--disable-tools --disable-manpages --disable-test-modules --disable-python \
 	--disable-gtk-doc >>"$out/build.log" 2>&1
 make -j"$(nproc)" libkmod/libkmod.la >>"$out/build.log" 2>&1
@@ -45,3 +49,4 @@ rm -f "$out/libkmod.a"
 ar rcs "$out/libkmod.a" libkmod/.libs/*.o shared/.libs/*.o
 mkdir -p "$out/include"
 cp ../libkmod/libkmod.h "$out/include/"
+touch "$out/.xz-zstd"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# shellcheck disable=SC2154 # host_fs_types, udevdir, moddir: set by dracut
+# shellcheck disable=SC2154 # host_fs_types, udevdir, moddir, srcmods, kernel: set by dracut
 # dracut module: assemble bcache volumes from /etc/bcachetab in the initramfs.
 
 bca_bin() {
@@ -29,9 +29,33 @@ depends() {
     return 0
 }
 
-# called by dracut
+# Does module file $1 have register_raw? Debian 13 ships modules xz-compressed.
+bca_has_register_raw() {
+    case $1 in
+        *.xz) xz -dc "$1" ;;
+        *.zst) zstd -qdc "$1" ;;
+        *.gz) gzip -dc "$1" ;;
+        *) cat "$1" ;;
+    esac 2>/dev/null | grep -q register_raw
+}
+
+# called by dracut. An image that must assemble an 'initrd' raw volume with
+# a bcache module lacking register_raw would not boot: fail, so that dracut
+# builds no image (a kernel's postinst then fails and the machine keeps
+# booting the kernel it booted before).
 installkernel() {
+    local tab=${BCACHETAB:-/etc/bcachetab} ko need
     instmods bcache
+    [[ -f $tab ]] || return 0
+    need=$(BCACHETAB=$tab "$(bca_bin)" --list 2>/dev/null |
+        awk '$2 == "raw" && / initrd( |$)/ { printf "%s ", $1 }')
+    [[ $need ]] || return 0
+    ko=$(sed -n 's|^\([^:]*/bcache\.ko[.a-z]*\):.*|\1|p' "$srcmods/modules.dep" 2>/dev/null | head -n 1)
+    [[ $ko ]] && bca_has_register_raw "$srcmods/$ko" && return 0
+    derror "bcacheassemble: kernel $kernel's bcache module (${ko:-none}) has no register_raw,"
+    derror "and $tab needs it at boot for: $need. Not building this image."
+    derror "Fix: apt-get install bcacheassemble-dkms linux-headers-$kernel, then dracut -f --kver $kernel"
+    return 1
 }
 
 # called by dracut

@@ -98,7 +98,7 @@ build_dracut() {
 	mkdir -p "$W/dracut-conf"
 	t0=$(date +%s.%N)
 	dracutbasedir="$W/dracut-base" dracut --conf /dev/null --confdir "$W/dracut-conf" \
-		--kmoddir "$W/modroot/lib/modules/$KVER" --force --no-hostonly \
+		--kmoddir "${MODROOT:-$W/modroot}/lib/modules/$KVER" --force --no-hostonly \
 		--no-early-microcode -m "bash base udev-rules rootfs-block fs-lib $mod" \
 		--drivers "virtio_blk virtio_pci ext4 crc32c_generic" \
 		"$out" "$KVER" >"$W/dracut-build.log" 2>&1 || return 1
@@ -118,7 +118,7 @@ build_itools() {
 			cp "$W/inst/usr/share/initramfs-tools/$f" "$W/itconf/$f"
 		done
 	t0=$(date +%s.%N)
-	unshare -m sh -c "mount --bind '$W/modroot/lib/modules/$KVER' '/lib/modules/$KVER' &&
+	unshare -m sh -c "mount --bind '${MODROOT:-$W/modroot}/lib/modules/$KVER' '/lib/modules/$KVER' &&
 		mkinitramfs -d '$W/itconf' -o '$out' '$KVER'" >"$W/itools-build.log" 2>&1 || return 1
 	echo "initramfs-tools image${2:+ $2 bcacheassemble}: $(stat -c %s "$out") bytes, $(echo "$(date +%s.%N) - $t0" | bc) s"
 }
@@ -244,23 +244,53 @@ generator() {
 	else bad "$g 8" "see $L-8.log"; fi
 }
 
+# gate GEN: with the stock module (no register_raw), an image for a
+# bcachetab whose root is an 'initrd' raw volume is refused, saying why and
+# the fix; without an 'initrd' raw volume it is built, with a warning.
+gate() {
+	g=$1
+	if [ ! -d "$W/stockroot" ]; then
+		mkdir -p "$W/stockroot/lib/modules"
+		cp -al "/lib/modules/$KVER" "$W/stockroot/lib/modules/$KVER"
+		rm -rf "$W/stockroot/lib/modules/$KVER/updates"
+		depmod -b "$W/stockroot" "$KVER"
+	fi
+	b=build_itools log=$W/itools-build.log
+	[ "$g" = dracut ] && b=build_dracut log=$W/dracut-build.log
+	if MODROOT=$W/stockroot $b "$W/gate.initrd" >/dev/null; then
+		bad "$g gate" "an image without register_raw was built for an initrd raw root"
+	elif grep -q "has no register_raw" "$log" && grep -q "needs it at boot for: root" "$log" &&
+		grep -q "apt-get install bcacheassemble-dkms linux-headers-$KVER" "$log"; then
+		ok "$g refuses an image whose bcache module lacks register_raw for an initrd raw root"
+	else bad "$g gate" "no clear message in $log"; fi
+	cp "$BCACHETAB" "$W/bcachetab.keep"
+	sed -i '/^root/d' "$BCACHETAB"
+	if MODROOT=$W/stockroot $b "$W/gate.initrd" >/dev/null; then
+		ok "$g builds it when no initrd volume is raw"
+	else bad "$g gate" "refused an image no initrd raw volume needs: $log"; fi
+	cp "$W/bcachetab.keep" "$BCACHETAB"
+}
+
 [ -f "$KO" ] || { echo "missing $KO (make -C kernel module)"; exit 1; }
 setup
 [ $# -gt 0 ] || set -- dracut initramfs-tools
 for g in "$@"; do
 	case $g in
 	demo) demo; exit ;;
+	gate-dracut | gate-initramfs-tools) disks && gate "${g#gate-}"; continue ;;
 	bench-dracut) bench dracut; exit ;;
 	bench-initramfs-tools) bench initramfs-tools; exit ;;
 	dracut)
 		disks || continue
 		build_dracut || { bad dracut "image build failed: $W/dracut-build.log"; continue; }
 		generator dracut "$W/dracut.initrd" "rd.retry=10 rd.timeout=40 rd.shell=0"
+		gate dracut
 		;;
 	initramfs-tools)
 		disks || continue
 		build_itools || { bad initramfs-tools "image build failed: $W/itools-build.log"; continue; }
 		generator initramfs-tools "$W/itools.initrd" ""
+		gate initramfs-tools
 		;;
 	esac
 done

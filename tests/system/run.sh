@@ -1,0 +1,167 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# System tests: a real Debian system (systemd as PID 1, its own kernel,
+# udev, initramfs-tools, DKMS) with its root filesystem on a raw writeback
+# volume, booted under QEMU; this project installed from its .deb files.
+#
+#   upgrade       apt-get installs the release's newer kernel build; DKMS
+#                 builds the module for it before its image is made; the
+#                 guest reboots into it: root from bcacheN, data intact.
+#   upgrade-fail  the same with the DKMS build broken: the upgrade stops
+#                 (apt fails, no image for the new kernel), every image left
+#                 has register_raw, and the old kernel still boots the root.
+#
+# usage: SUITE=trixie|bookworm run.sh [CASE...]
+# The root is made once by mkroot.sh and cached; the packages come from
+# build/deb (make deb).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+suite=${SUITE:-trixie}
+W=$(pwd)/build/system-$suite
+KO=kernel/build/bcache.ko
+HOSTK=$(printf '%s\n' /lib/modules/6.1.* | sort -V | tail -n 1)
+HOSTK=${HOSTK##*/}
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "system $suite $1: PASS"; }
+bad() { fail=$((fail + 1)); echo "system $suite $1: FAIL $2"; }
+has() { grep -aq "$2" "$1"; }
+val() { grep -a "^SYSTEST $2 " "$1" | head -n 1 | cut -d' ' -f3- | tr -d '\r'; }
+
+inroot() {
+	unshare --mount --fork chroot "$W/tree" sh -c 'mount -t proc proc /proc && exec "$@"' sh \
+		env DEBIAN_FRONTEND=noninteractive LC_ALL=C PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
+}
+
+# tree: the cached root, this project's packages installed, the root volume
+# described in bcachetab, the images rebuilt: what an admin's machine looks
+# like after following the README.
+tree() {
+	rm -rf "$W" && mkdir -p "$W"
+	echo "system $suite: copying the root"
+	cp -a "$cache" "$W/tree" && rm -f "$W/tree/.ready"
+	FSU=$(cat /proc/sys/kernel/random/uuid) BOOTU=$(cat /proc/sys/kernel/random/uuid)
+	U=$(cat /proc/sys/kernel/random/uuid)
+	truncate -s 1G "$W/cache.img"
+	truncate -s 64M "$W/blank.img"
+	make-bcache --block 512 --bucket 64k -C "$W/cache.img" >/dev/null
+	C=$(bcache-super-show "$W/cache.img" | awk '$1=="cset.uuid" {print $2}')
+	t=$W/tree
+	printf '# NAME\tDEVICE\tCSET\tOPTIONS\nroot\tUUID=%s\t%s\traw,uuid=%s,mode=writeback,initrd\n' \
+		"$FSU" "$C" "$U" >"$t/etc/bcachetab"
+	printf 'UUID=%s\t/\text4\terrors=remount-ro\t0 0\nUUID=%s\t/boot\text4\tdefaults\t0 0\n' \
+		"$FSU" "$BOOTU" >"$t/etc/fstab"
+	echo "systest-$suite" >"$t/etc/hostname"
+	echo "$new" >"$t/root/upgrade/kver"
+	install -m 0755 tests/system/guest/systest "$t/usr/local/sbin/systest"
+	install -m 0644 tests/system/guest/systest.service "$t/etc/systemd/system/"
+	ln -sf /etc/systemd/system/systest.service "$t/etc/systemd/system/multi-user.target.wants/"
+	# the console is the test's: a getty there would hang up its output
+	ln -sf /dev/null "$t/etc/systemd/system/serial-getty@ttyS0.service"
+	cp build/deb/bcacheassemble_*.deb build/deb/bcacheassemble-dkms_*.deb "$t/tmp/"
+	echo "system $suite: installing the packages (DKMS builds for $old)"
+	inroot sh -c 'dpkg -i /tmp/bcacheassemble_*.deb /tmp/bcacheassemble-dkms_*.deb' \
+		>"$W/install.log" 2>&1 || { bad install "see $W/install.log"; return 1; }
+	rm -f "$t"/tmp/*.deb
+	inroot systemctl enable bcacheassemble.service bcacheassemble-initramfs.path >>"$W/install.log" 2>&1
+	inroot update-initramfs -u -k "$old" >>"$W/install.log" 2>&1 ||
+		{ bad install "update-initramfs: see $W/install.log"; return 1; }
+	# /boot on its own plain disk (the bootloader's view stays true); the
+	# host reads kernels and images from it as a bootloader would
+	mkfs.ext4 -q -F -U "$BOOTU" -d "$t/boot" "$W/boot.img" 512M
+	find "$t/boot" -mindepth 1 -delete
+	mkfs.ext4 -q -F -b 4096 -U "$FSU" -d "$t" "$W/root.img" 6G
+	echo "system $suite: root.img $(du -m "$W/root.img" | cut -f1) MiB used"
+	rm -rf "$t"
+	# the volume's first registration, as bcacheassemble --create leaves it
+	sh tests/vm/mkinitramfs.sh "$W/prep.gz" "$HOSTK" "$KO" bcacheassemble/bcacheassemble
+	timeout 600 qemu-system-x86_64 -accel tcg,thread=single -m 1024 -smp 2 -nographic \
+		-no-reboot -kernel "/boot/vmlinuz-$HOSTK" -initrd "$W/prep.gz" \
+		-append "console=ttyS0 panic=-1 SP_U=$U SP_C=$C bctest=sysprep" \
+		-drive "file=$W/root.img,if=virtio,format=raw" \
+		-drive "file=$W/cache.img,if=virtio,format=raw" \
+		-drive "file=$W/boot.img,if=virtio,format=raw" \
+		-drive "file=$W/blank.img,if=virtio,format=raw" </dev/null >"$W/prep.log" 2>&1
+	has "$W/prep.log" "BCTEST-RESULT sysprep PASS" || { bad prep "see $W/prep.log"; return 1; }
+	echo "FSU=$FSU" >"$W/env"
+}
+
+# boot LOG KVER STEP: the guest's kernel and image as its bootloader would
+# find them on /boot; disks named by serial (/dev/disk/by-id/virtio-*)
+boot() {
+	rm -f "$W/vmlinuz" "$W/initrd"
+	debugfs -R "dump /vmlinuz-$2 $W/vmlinuz" "$W/boot.img" >/dev/null 2>&1
+	debugfs -R "dump /initrd.img-$2 $W/initrd" "$W/boot.img" >/dev/null 2>&1
+	[ -s "$W/vmlinuz" ] && [ -s "$W/initrd" ] || { echo "no kernel or image $2 on /boot" >"$1"; return 1; }
+	t0=$(date +%s)
+	timeout "${SYSTEM_TIMEOUT:-3600}" qemu-system-x86_64 -accel tcg,thread=single -m 2048 -smp 2 \
+		-nographic -no-reboot -kernel "$W/vmlinuz" -initrd "$W/initrd" \
+		-append "root=UUID=$FSU rw console=ttyS0 panic=-1 systest=$3" \
+		-drive "file=$W/root.img,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0,serial=sysroot \
+		-drive "file=$W/cache.img,if=none,id=d1,format=raw" -device virtio-blk-pci,drive=d1,serial=syscache \
+		-drive "file=$W/boot.img,if=none,id=d2,format=raw" -device virtio-blk-pci,drive=d2,serial=sysboot \
+		</dev/null >"$1" 2>&1
+	echo "system $suite: boot $3 on $2: $(($(date +%s) - t0)) s"
+}
+
+# common checks of a boot: KVER, root from bcacheN in writeback, nothing
+# failed, no raw disk mounted
+up() {
+	[ "$(val "$1" kernel)" = "$2" ] && has "$1" "^SYSTEST root-source /dev/bcache[0-9]" &&
+		has "$1" "^SYSTEST root-mode .*\[writeback\]" && [ -z "$(val "$1" failed)" ] &&
+		[ "$(val "$1" service)" = active ] && [ "$(val "$1" raw-mounted)" = 0 ] &&
+		has "$1" "^SYSTEST end "
+}
+
+case_upgrade() {
+	[ -n "${SYSTEM_REUSE:-}" ] && . "$W/env" || tree || return
+	L=$W/upgrade
+	boot "$L-1.log" "$old" up1
+	m1=$(grep -a "^SYSTEST wrote marker " "$L-1.log" | awk '{ print $4 }' | tr -d '\r')
+	m2=$(grep -a "^SYSTEST wrote marker2 " "$L-1.log" | awk '{ print $4 }' | tr -d '\r')
+	if up "$L-1.log" "$old" && [ "$(val "$L-1.log" apt-rc)" = 0 ] &&
+		[ "$(val "$L-1.log" new-image)" = yes ] &&
+		has "$L-1.log" "^SYSTEST image $new .*updates/dkms/bcache.ko.* register_raw=yes" &&
+		! has "$L-1.log" "register_raw=no"; then
+		ok "apt-get install of kernel $new under a raw writeback root: DKMS module in its image"
+	else bad upgrade-1 "see $L-1.log"; return; fi
+	boot "$L-2.log" "$new" report
+	if up "$L-2.log" "$new" && [ -n "$m1" ] && [ "$(val "$L-2.log" marker)" = "$m1" ] &&
+		[ "$(val "$L-2.log" marker2)" = "$m2" ]; then
+		ok "reboot into $new: root from bcacheN in writeback, data written before and after the upgrade intact"
+	else bad upgrade-2 "see $L-2.log"; fi
+}
+
+case_upgrade_fail() {
+	tree || return
+	L=$W/upgrade-fail
+	boot "$L-1.log" "$old" bad1
+	m1=$(grep -a "^SYSTEST wrote marker " "$L-1.log" | awk '{ print $4 }' | tr -d '\r')
+	if up "$L-1.log" "$old" && [ "$(val "$L-1.log" apt-rc)" != 0 ] &&
+		[ "$(val "$L-1.log" new-image)" = no ] && has "$L-1.log" "has no register_raw" &&
+		has "$L-1.log" "^SYSTEST image $old .*register_raw=yes" &&
+		! has "$L-1.log" "register_raw=no"; then
+		ok "DKMS build broken: the upgrade fails, no image for $new, the image of $old keeps register_raw"
+	else bad upgrade-fail-1 "see $L-1.log"; return; fi
+	boot "$L-2.log" "$old" report
+	if up "$L-2.log" "$old" && [ -n "$m1" ] && [ "$(val "$L-2.log" marker)" = "$m1" ]; then
+		ok "the next boot (still $old) assembles the root, data intact"
+	else bad upgrade-fail-2 "see $L-2.log"; fi
+}
+
+cache=${CHROOT_CACHE:-/var/cache/bcacheassemble}/system-$suite
+kvers=$(sh tests/system/mkroot.sh "$suite") || exit 1
+old=${kvers% *} new=${kvers#* }
+ls build/deb/bcacheassemble_*.deb build/deb/bcacheassemble-dkms_*.deb >/dev/null ||
+	{ echo "missing build/deb packages (make deb)"; exit 1; }
+[ -f "$KO" ] || { echo "missing $KO (make -C kernel module)"; exit 1; }
+[ $# -gt 0 ] || set -- upgrade upgrade-fail
+for c in "$@"; do
+	case $c in
+	upgrade) case_upgrade ;;
+	upgrade-fail) case_upgrade_fail ;;
+	*) bad "$c" "no such case" ;;
+	esac
+done
+echo "system $suite: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
