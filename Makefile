@@ -153,7 +153,7 @@ demo: $(BIN)
 	sh tests/vm/run.sh demo
 	sh tests/boot/run.sh demo
 
-check: check-unit check-fuzz lint check-vm check-vm-broken check-vm-6.12 check-boot
+check: check-unit check-fuzz lint deb check-vm check-vm-broken check-vm-6.12 check-boot
 
 bench: $(BIN)
 	sh bench/parse-plan.sh

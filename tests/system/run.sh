@@ -62,6 +62,17 @@ tree() {
 	echo "system $suite: installing the packages (DKMS builds for $old)"
 	inroot sh -c 'dpkg -i /tmp/bcacheassemble_*.deb /tmp/bcacheassemble-dkms_*.deb' \
 		>"$W/install.log" 2>&1 || { bad install "see $W/install.log"; return 1; }
+	# DKMS's module wins over the stock one; removing the package restores it
+	k1=$(inroot modinfo -k "$old" -F filename bcache)
+	inroot dpkg -r bcacheassemble-dkms >>"$W/install.log" 2>&1
+	k2=$(inroot modinfo -k "$old" -F filename bcache)
+	inroot sh -c 'dpkg -i /tmp/bcacheassemble-dkms_*.deb' >>"$W/install.log" 2>&1
+	k3=$(inroot modinfo -k "$old" -F filename bcache)
+	case "$k1 $k2 $k3" in
+	*/updates/dkms/bcache.ko*" "*/kernel/drivers/md/bcache/bcache.ko*" "*/updates/dkms/bcache.ko*)
+		ok "packages installed: DKMS module for $old in updates/dkms ($k1), stock one back on removal" ;;
+	*) bad install "module after install, removal, install: $k1 $k2 $k3"; return 1 ;;
+	esac
 	rm -f "$t"/tmp/*.deb
 	inroot systemctl enable bcacheassemble.service bcacheassemble-initramfs.path >>"$W/install.log" 2>&1
 	inroot update-initramfs -u -k "$old" >>"$W/install.log" 2>&1 ||
@@ -83,7 +94,6 @@ tree() {
 		-drive "file=$W/boot.img,if=virtio,format=raw" \
 		-drive "file=$W/blank.img,if=virtio,format=raw" </dev/null >"$W/prep.log" 2>&1
 	has "$W/prep.log" "BCTEST-RESULT sysprep PASS" || { bad prep "see $W/prep.log"; return 1; }
-	echo "FSU=$FSU" >"$W/env"
 }
 
 # boot LOG KVER STEP: the guest's kernel and image as its bootloader would
@@ -92,9 +102,12 @@ boot() {
 	rm -f "$W/vmlinuz" "$W/initrd"
 	debugfs -R "dump /vmlinuz-$2 $W/vmlinuz" "$W/boot.img" >/dev/null 2>&1
 	debugfs -R "dump /initrd.img-$2 $W/initrd" "$W/boot.img" >/dev/null 2>&1
-	[ -s "$W/vmlinuz" ] && [ -s "$W/initrd" ] || { echo "no kernel or image $2 on /boot" >"$1"; return 1; }
+	if [ ! -s "$W/vmlinuz" ] || [ ! -s "$W/initrd" ]; then
+		echo "no kernel or image $2 on /boot" >"$1"
+		return 1
+	fi
 	t0=$(date +%s)
-	timeout "${SYSTEM_TIMEOUT:-3600}" qemu-system-x86_64 -accel tcg,thread=single -m 2048 -smp 2 \
+	timeout "${SYSTEM_TIMEOUT:-10800}" qemu-system-x86_64 -accel tcg,thread=single -m 2048 -smp 2 \
 		-nographic -no-reboot -kernel "$W/vmlinuz" -initrd "$W/initrd" \
 		-append "root=UUID=$FSU rw console=ttyS0 panic=-1 systest=$3" \
 		-drive "file=$W/root.img,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0,serial=sysroot \
@@ -114,7 +127,7 @@ up() {
 }
 
 case_upgrade() {
-	[ -n "${SYSTEM_REUSE:-}" ] && . "$W/env" || tree || return
+	tree || return
 	L=$W/upgrade
 	boot "$L-1.log" "$old" up1
 	m1=$(grep -a "^SYSTEST wrote marker " "$L-1.log" | awk '{ print $4 }' | tr -d '\r')
