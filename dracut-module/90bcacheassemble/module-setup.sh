@@ -30,13 +30,15 @@ depends() {
 }
 
 # Does module file $1 have register_raw? Debian 13 ships modules xz-compressed.
+# grep reads to the end: dracut runs with pipefail, and grep -q stopping at
+# the first match would fail the pipeline with SIGPIPE.
 bca_has_register_raw() {
     case $1 in
         *.xz) xz -dc "$1" ;;
         *.zst) zstd -qdc "$1" ;;
         *.gz) gzip -dc "$1" ;;
         *) cat "$1" ;;
-    esac 2>/dev/null | grep -q register_raw
+    esac 2>/dev/null | grep register_raw >/dev/null
 }
 
 # called by dracut. An image that must assemble an 'initrd' raw volume with
