@@ -184,6 +184,7 @@ install: $(BIN)
 		$(DESTDIR)$(DRACUTDIR) $(DESTDIR)$(ITDIR)/hooks \
 		$(DESTDIR)$(ITDIR)/scripts/local-top $(DESTDIR)$(ITDIR)/scripts/local-block
 	$(SUBST) udev/61-bcacheassemble.rules.in >$(DESTDIR)$(UDEVRULESDIR)/61-bcacheassemble.rules
+	install -m 0644 udev/69-bcacheassemble-after.rules $(DESTDIR)$(UDEVRULESDIR)/
 	$(SUBST) systemd/bcacheassemble.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble.service
 	$(SUBST) systemd/bcacheassemble-last-resort.service.in \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble-last-resort.service

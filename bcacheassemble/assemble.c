@@ -15,6 +15,7 @@
 
 #include "bootfs.h"
 #include "kernel.h"
+#include "lock.h"
 #include "log.h"
 #include "policy.h"
 #include "rawline.h"
@@ -443,6 +444,13 @@ static void volume_step(struct assembly *a, struct volume *v)
 
 		if (!check_identity(a, v, d) || (marked = run_marked(a, v)) < 0)
 			return;
+		if (v->e->raw && !kernel_has_register_raw(a->ctx)) {
+			/* a stock module (an image older than ours): hold */
+			set_why(v, VOL_HELD, -ENOENT, "held: no register_raw");
+			v->no_raw = true;
+			v->cset_deadline = 0;
+			return;
+		}
 		cset = volume_cset(v, d);
 		if (cset) {
 			bool present;
@@ -472,8 +480,12 @@ static void volume_step(struct assembly *a, struct volume *v)
 
 void assembly_step_all(struct assembly *a)
 {
+	/* without the lock (it timed out), the kernel still refuses twins */
+	int lock = lock_registration(a->ctx, 60);
+
 	for (size_t i = 0; i < a->n; i++)
 		volume_step(a, &a->vols[i]);
+	lock_release(lock);
 }
 
 int assembly_init(struct assembly *a, struct context *ctx)

@@ -24,6 +24,7 @@ struct volume {
 	bool registered;    /* registered by this run */
 	bool reg_cold;      /* ... with state=stale: its attach is cold */
 	bool no_wait;       /* registered if present, never waited for */
+	bool no_raw;        /* held: the module has no register_raw */
 	int64_t dev_deadline, cset_deadline;
 };
 

@@ -94,6 +94,11 @@ int kernel_register(struct context *ctx, const char *node)
 	return sysfs_write(ctx, "fs/bcache/register", node);
 }
 
+bool kernel_has_register_raw(struct context *ctx)
+{
+	return sysfs_exists(ctx, "fs/bcache/register_raw");
+}
+
 int kernel_register_raw(struct context *ctx, const char *line)
 {
 	return sysfs_write(ctx, "fs/bcache/register_raw", line);

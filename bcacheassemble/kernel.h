@@ -27,6 +27,8 @@ bool cache_registered(struct context *ctx, const char *dev);
 
 /* /sys/fs/bcache/register with a formatted device's node. */
 int kernel_register(struct context *ctx, const char *node) _must_check_;
+/* The loaded bcache module has /sys/fs/bcache/register_raw (ours). */
+bool kernel_has_register_raw(struct context *ctx);
 /* /sys/fs/bcache/register_raw with a line from rawline_format(). */
 int kernel_register_raw(struct context *ctx, const char *line) _must_check_;
 /* Everything policy.c needs to know from the kernel about dev. */

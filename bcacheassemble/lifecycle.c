@@ -382,10 +382,6 @@ int do_create(struct context *ctx, const struct lifecycle_args *a)
 	if (bt_format_entry(&e, line, sizeof(line)) == 0)
 		printf("%s\n", line);
 	log_notice("%s: created on %s", e.name, e.device);
-	if (e.initrd)
-		log_notice("%s: an 'initrd' volume: the initramfs images are "
-			   "rebuilt by 'bcacheassemble --update-images'",
-			   e.name);
 out:
 	target_free(&t);
 	return rc;

@@ -34,7 +34,8 @@ static int flock_deadline(int fd, unsigned timeout)
 	return r == -EINTR ? -EWOULDBLOCK : r;
 }
 
-int lock_take(struct context *ctx, bool wait, unsigned timeout)
+static int lock_file(struct context *ctx, const char *name, bool wait,
+		     unsigned timeout)
 {
 	char path[PATH_MAX];
 	int fd, r;
@@ -42,7 +43,7 @@ int lock_take(struct context *ctx, bool wait, unsigned timeout)
 	r = fs_mkdir_p(ctx->rundir, 0755);
 	if (r < 0)
 		return r;
-	if (snprintf(path, sizeof(path), "%s/lock", ctx->rundir) >=
+	if (snprintf(path, sizeof(path), "%s/%s", ctx->rundir, name) >=
 	    (int)sizeof(path))
 		return -ENAMETOOLONG;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -54,6 +55,16 @@ int lock_take(struct context *ctx, bool wait, unsigned timeout)
 		return r;
 	}
 	return fd;
+}
+
+int lock_take(struct context *ctx, bool wait, unsigned timeout)
+{
+	return lock_file(ctx, "lock", wait, timeout);
+}
+
+int lock_registration(struct context *ctx, unsigned timeout)
+{
+	return lock_file(ctx, "register.lock", true, timeout);
 }
 
 void lock_release(int fd)

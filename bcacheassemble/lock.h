@@ -15,4 +15,10 @@
  * timeout seconds.
  */
 int lock_take(struct context *ctx, bool wait, unsigned timeout) _must_check_;
+/*
+ * Held around "is it registered? then register it", so that udev's
+ * --incremental and a --scan never both register one device (the kernel
+ * refuses the second, but says so in dmesg at every boot).
+ */
+int lock_registration(struct context *ctx, unsigned timeout) _must_check_;
 void lock_release(int fd);

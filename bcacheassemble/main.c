@@ -240,7 +240,8 @@ static void report_volume(struct context *ctx, struct volume *v)
 				   link[0] ? " as /dev/" : "", link);
 		break;
 	case VOL_HELD:
-		log_warn("%s: %s", v->e->name, v->why);
+		if (!v->no_raw) /* those: one line, report_no_raw() */
+			log_warn("%s: %s", v->e->name, v->why);
 		break;
 	case VOL_PENDING:
 		if (v->no_wait) {
@@ -257,6 +258,31 @@ static void report_volume(struct context *ctx, struct volume *v)
 			       v->why);
 		break;
 	}
+}
+
+/*
+ * A module without register_raw (the stock one, from an initramfs image
+ * built before ours was installed): one line for all the raw volumes it
+ * holds, and what to do.
+ */
+static void report_no_raw(const struct assembly *a)
+{
+	char names[512] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (a->vols[i].no_raw && len < sizeof(names))
+			len += (size_t)snprintf(names + len, sizeof(names) - len,
+						"%s%s", len ? ", " : "",
+						a->vols[i].e->name);
+	if (!len)
+		return;
+	log_err("the loaded bcache module has no register_raw (an initramfs "
+		"image or kernel older than the patched module): raw volumes "
+		"%s held, nothing registered for them; install the patched "
+		"module for this kernel, rebuild the images (update-initramfs "
+		"-u -k all, or dracut -f --regenerate-all) and reboot",
+		names);
 }
 
 static bool named(const struct cli *c, const struct bt_entry *e)
@@ -454,6 +480,7 @@ static int do_assemble(struct context *ctx, const struct cli *c)
 		run_from_cmdline(ctx, c, &a);
 	for (size_t i = 0; i < a.n; i++)
 		report_volume(ctx, &a.vols[i]);
+	report_no_raw(&a);
 	rc = r < 0 ? EXIT_FAILED : assembly_exit_code(&a);
 	if (marks != EXIT_OK && rc != EXIT_CONFIG)
 		rc = marks;
@@ -664,9 +691,13 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 			if (a.vols[i].status != VOL_PENDING)
 				report_volume(ctx, &a.vols[i]);
 	}
-	if (c->export)
+	if (c->export) {
 		(void)report_export(stdout, ctx, cfg_ok ? &tab : NULL, &a.devs,
 				    dev, &al, &hide);
+		/* ours to register: bcache-tools' rules must keep off */
+		if (a.n && d->sb_status == 0)
+			printf("BCACHEASSEMBLE_OWNED=1\n");
+	}
 	assembly_free(&a);
 	bcachetab_free(&tab);
 	hide_free(&hide);
@@ -748,6 +779,31 @@ static int need_args(const struct cli *c, int n, const char *what)
 
 static int do_lifecycle_locked(struct context *ctx, const struct cli *c);
 
+/*
+ * A change to an 'initrd' volume leaves the images outdated: they are
+ * rebuilt now, while the admin watches, not at the next boot. If that
+ * fails, the command says so and what to run; bcacheassemble-initramfs.path
+ * retries, after multi-user.target.
+ */
+static int refresh_images(struct context *ctx, int rc)
+{
+	int r;
+
+	if (ctx->in_initrd || !images_outdated(ctx))
+		return rc;
+	log_notice("the initramfs images carry an older line of an 'initrd' "
+		   "volume: rebuilding them now");
+	r = do_update_images(ctx);
+	if (r != EXIT_OK) {
+		log_err("the initramfs images were NOT rebuilt: until they are, "
+			"an initramfs registers the volume from its older line "
+			"(bcachetab(5), CRASH SAFETY); fix the error above, "
+			"then run 'bcacheassemble --update-images'");
+		return rc == EXIT_OK ? r : rc;
+	}
+	return rc;
+}
+
 static int do_lifecycle(struct context *ctx, const struct cli *c)
 {
 	int lock = take_lock(ctx, true, c->timeout >= 0 ? (unsigned)c->timeout :
@@ -758,7 +814,7 @@ static int do_lifecycle(struct context *ctx, const struct cli *c)
 		return EXIT_FAILED;
 	rc = do_lifecycle_locked(ctx, c);
 	lock_release(lock);
-	return rc;
+	return refresh_images(ctx, rc);
 }
 
 static int do_lifecycle_locked(struct context *ctx, const struct cli *c)

@@ -71,6 +71,9 @@ install() {
     fi
     inst_simple "${BCACHEASSEMBLE_RULES:-@UDEVRULESDIR@/61-bcacheassemble.rules}" \
         "${udevdir}/rules.d/61-bcacheassemble.rules"
+    # clears the flag that keeps bcache-tools' rules off our devices
+    inst_simple "$(dirname "${BCACHEASSEMBLE_RULES:-@UDEVRULESDIR@/61-bcacheassemble.rules}")/69-bcacheassemble-after.rules" \
+        "${udevdir}/rules.d/69-bcacheassemble-after.rules"
     inst_hook pre-udev 50 "$moddir/bcacheassemble-assemble.sh"
     inst_hook initqueue/settled 50 "$moddir/bcacheassemble-settled.sh"
     inst_hook initqueue/timeout 50 "$moddir/bcacheassemble-timeout.sh"

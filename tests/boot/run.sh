@@ -181,6 +181,12 @@ sane() {
 		echo "  $1 case $2: a raw disk was mounted ($3)"
 		return 1
 	fi
+	# one owner: bcache-tools' rules (in the image, from the host) and the
+	# udev and scan paths never register a device twice
+	if grep -a 'already registered' "$3" >/dev/null; then
+		echo "  $1 case $2: a device was registered twice ($3)"
+		return 1
+	fi
 }
 has() { grep -aq "$2" "$1"; }
 

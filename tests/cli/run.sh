@@ -390,6 +390,50 @@ for i in $(seq 1 20); do
 done
 if [ "$lost" -eq 0 ]; then ok; else bad "concurrent edits: $lost of 20 rounds lost one"; fi
 
+# a change to an 'initrd' volume rebuilds the images at once, or says it
+# did not (and the flag stays for the backstop unit)
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+registered vdc 1
+tab "r /dev/vdc - raw,uuid=$U1,initrd"
+expect images-now 0 "initramfs images rebuilt" -- "$BIN" --set-label r L1
+if [ ! -e "$BCACHEASSEMBLE_IMAGE_FLAG" ]; then ok; else bad "images-now: flag left"; fi
+expect images-fail 1 "were NOT rebuilt" -- env BCACHEASSEMBLE_UPDATE_IMAGES=false "$BIN" --set-label r L2
+if [ -e "$BCACHEASSEMBLE_IMAGE_FLAG" ] && grep -q "label=L2" "$BCACHETAB"; then ok; else
+	bad "images-fail: flag or line"; fi
+expect images-later 0 "initramfs images rebuilt" -- "$BIN" --update-images
+tab "r /dev/vdc - raw,uuid=$U1"
+if ! "$BIN" --set-label r L3 2>&1 | grep -q "rebuil"; then ok; else bad "images rebuilt for a non-initrd line"; fi
+
+# one owner: the formatted devices a volume needs (its backing device, the
+# cache device of its set) are marked for the rules to keep bcache-tools'
+# 69-bcache.rules off them; devices of no volume are not
+newtree
+disk vdb 254:16 "$FIX/backing.img"
+disk vde 254:64 "$FIX/cache.img"
+disk vdf 254:80 "$FIX/cache.img"
+CS=$(bcache-super-show "$FIX/cache.img" | awk '$1=="cset.uuid"{print $2}')
+tab "f /dev/vdb $CS"
+rm -f "$T/root/sys/fs/bcache/register"
+expect owned-backing 0 "BCACHEASSEMBLE_OWNED=1" -- "$BIN" --incremental --export /dev/vdb
+expect owned-cache 0 "BCACHEASSEMBLE_OWNED=1" -- "$BIN" --incremental --export /dev/vde
+tab "f /dev/vdd -"
+if ! "$BIN" --incremental --export /dev/vde 2>&1 | grep -q OWNED; then ok; else
+	bad "a cache device of no volume marked as ours"; fi
+
+# a stock module (an old image loaded it): one line, raw volumes held (3),
+# nothing written, formatted volumes still assembled
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+disk vdd 254:48 "$FIX/ext4.img"
+rm -f "$T/root/sys/fs/bcache/register_raw"
+tab "a /dev/vdc - raw,uuid=$U1" "b /dev/vdd - raw,uuid=6b1561e6-55b1-44ab-84ad-9c2164d17ac1"
+out=$("$BIN" --scan -t 0 2>&1); rc=$?
+if [ "$rc" -eq 3 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] &&
+	printf '%s' "$out" | grep -q "no register_raw.*raw volumes a, b held.*update-initramfs -u -k all" &&
+	[ ! -e "$T/root/sys/fs/bcache/register_raw" ]; then ok; else
+	bad "no register_raw: exit $rc: $out"; fi
+
 # the initramfs-tools hook finds register_raw in compressed modules too
 eval "$(sed -n '/^has_register_raw()/,/^}/p' initramfs-tools-hook/hooks/bcacheassemble)"
 printf 'xx\0register_raw\0yy' >"$T/p.ko"

@@ -125,7 +125,7 @@ up() {
 	[ "$(val "$1" kernel)" = "$2" ] && has "$1" "^SYSTEST root-source /dev/bcache[0-9]" &&
 		has "$1" "^SYSTEST root-mode .*\[writeback\]" && [ -z "$(val "$1" failed)" ] &&
 		[ "$(val "$1" service)" = active ] && [ "$(val "$1" raw-mounted)" = 0 ] &&
-		has "$1" "^SYSTEST end "
+		! has "$1" "already registered" && has "$1" "^SYSTEST end "
 }
 
 case_upgrade() {

@@ -427,6 +427,32 @@ static void stop_with_dirty_data(void)
 	fk_cleanup(&fk);
 }
 
+/*
+ * A stock module (an old initramfs image loaded it): raw volumes are held
+ * without a write, formatted ones still assemble, the run exits "held".
+ */
+static void module_without_register_raw(void)
+{
+	struct fk fk;
+	struct run r;
+	char p[512];
+
+	fk_init(&fk);
+	snprintf(p, sizeof(p), "%s/sys/fs/bcache/register_raw", fk.root);
+	CHECK_INT(unlink(p), 0);
+	fk_add_disk(&fk, "vdb", 254, 16, 32768, fixture("ext4.img"));
+	fk_add_disk(&fk, "vdd", 254, 48, 32768, fixture("backing.img"));
+	assemble_text(&fk, "raw /dev/vdb - raw,uuid=" U1 "\n"
+			   "good /dev/vdd -\n", &r, 0);
+	CHECK_INT(r.a.vols[0].status, VOL_HELD);
+	CHECK(r.a.vols[0].no_raw);
+	CHECK_INT(fk_count_writes(&fk, "register_raw"), 0);
+	CHECK_INT(r.a.vols[1].status, VOL_RUNNING);
+	CHECK_INT(r.exit, EXIT_HELD);
+	run_free(&r);
+	fk_cleanup(&fk);
+}
+
 static void injected_errors(void)
 {
 	static const struct {
@@ -724,7 +750,8 @@ TEST_MAIN(T(formatted_with_cache), T(last_resort), T(formatted_dirty_cache_late)
 	  T(raw_states), T(raw_line_fields), T(stale_line_cycle),
 	  T(initrd_stale_waits_for_images),
 	  T(repeated_boots_bounded), T(forced_run), T(forced_run_in_initrd),
-	  T(stop_with_dirty_data), T(injected_errors), T(identity_checks),
+	  T(stop_with_dirty_data), T(injected_errors), T(module_without_register_raw),
+	  T(identity_checks),
 	  T(rerun_is_idempotent), T(missing_device_times_out),
 	  T(late_device_via_uevent), T(lifecycle_edits), T(create_volume))
 
