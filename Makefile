@@ -18,6 +18,7 @@ UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DRACUTDIR  ?= $(PREFIX)/lib/dracut/modules.d/90bcacheassemble
 ITDIR      ?= $(PREFIX)/share/initramfs-tools
+SYSCONFDIR ?= /etc
 CC         ?= gcc
 CLANG      ?= clang
 VERSION    := 0.1
@@ -185,6 +186,13 @@ install: $(BIN)
 		$(DESTDIR)$(ITDIR)/scripts/local-top $(DESTDIR)$(ITDIR)/scripts/local-block
 	$(SUBST) udev/61-bcacheassemble.rules.in >$(DESTDIR)$(UDEVRULESDIR)/61-bcacheassemble.rules
 	install -m 0644 udev/69-bcacheassemble-after.rules $(DESTDIR)$(UDEVRULESDIR)/
+	install -d $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d \
+		$(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d
+	$(SUBST) bootloader/kernel-postinst >$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-bcacheassemble
+	$(SUBST) bootloader/initramfs-post-update \
+		>$(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/bcacheassemble
+	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-bcacheassemble \
+		$(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/bcacheassemble
 	$(SUBST) systemd/bcacheassemble.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble.service
 	$(SUBST) systemd/bcacheassemble-last-resort.service.in \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble-last-resort.service

@@ -367,6 +367,10 @@ static void evaluate_running(struct assembly *a, struct volume *v,
 			 v->e->name);
 		if (kattr_write(a->ctx, v->dev, "cache_mode", "writethrough") < 0)
 			log_err("%s: the kernel refused writethrough", v->e->name);
+		/* what the initramfs wrote back: without rate limit */
+		else if (kattr_write(a->ctx, v->dev, "writeback_percent", "0") < 0)
+			log_warn("%s: writeback_percent=0 refused; dirty data "
+				 "drains at the default rate", v->e->name);
 	}
 	if (k.attached) {
 		if (r == 0)

@@ -60,16 +60,22 @@ static bool root_has_boot(struct context *ctx)
 
 bool holds_boot(struct context *ctx, const char *dev)
 {
+	/* what firmware and bootloader read: the ESP, /boot */
+	static const char *const mounts[] = { "/boot/efi", "/efi", "/boot" };
 	char mm[64], bdev[64], rel[300], want[64];
 
-	if (!mount_dev(ctx->mountinfo, "/boot", mm, sizeof(mm)) &&
-	    !(root_has_boot(ctx) &&
-	      mount_dev(ctx->mountinfo, "/", mm, sizeof(mm))))
-		return false;
 	bcache_of(ctx, dev, bdev, sizeof(bdev));
 	if (!bdev[0])
 		return false;
 	snprintf(rel, sizeof(rel), "class/block/%s/dev", bdev);
-	return sysfs_read(ctx, rel, want, sizeof(want)) == 0 &&
+	if (sysfs_read(ctx, rel, want, sizeof(want)) < 0)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(mounts); i++)
+		if (mount_dev(ctx->mountinfo, mounts[i], mm, sizeof(mm)) &&
+		    !strcmp(want, mm))
+			return true;
+	return !mount_dev(ctx->mountinfo, "/boot", mm, sizeof(mm)) &&
+	       root_has_boot(ctx) &&
+	       mount_dev(ctx->mountinfo, "/", mm, sizeof(mm)) &&
 	       !strcmp(want, mm);
 }

@@ -6,8 +6,8 @@
 #include "context.h"
 
 /*
- * Does the file system the bootloader reads kernels and initramfs images
- * from (/boot, or / when /boot is no mount of its own and holds files) live
+ * Does a file system the firmware or bootloader reads (/boot/efi, /efi,
+ * /boot, or / when /boot is no mount of its own and holds files) live
  * on the bcache
  * device of backing device dev? The bootloader reads the raw disk, so such
  * a volume must never hold dirty data (bcacheassemble(8), "/boot").

@@ -12,10 +12,13 @@
  *      some held back, config errors, or failures apart.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <string.h>
 
 #include "assemble.h"
 #include "bcachetab.h"
+#include "bootfs.h"
+#include "bootsync.h"
 #include "cmdline.h"
 #include "config.h"
 #include "hide.h"
@@ -37,6 +40,7 @@ enum mode {
 	M_NONE, M_SCAN, M_NAMES, M_INCREMENTAL, M_EXPORT, M_RUN, M_STOP,
 	M_DETAIL, M_EXAMINE, M_CHECK, M_CREATE, M_ATTACH, M_DETACH,
 	M_SET_MODE, M_SET_LABEL, M_LAST_RESORT, M_LIST, M_UPDATE_IMAGES,
+	M_SYNC_BOOT,
 };
 
 struct cli {
@@ -68,6 +72,8 @@ static void usage(FILE *out)
 	      "  bcacheassemble --list                    NAME TYPE FLAGS per volume, for scripts\n"
 	      "  bcacheassemble --update-images           rebuild the initramfs images, then let\n"
 	      "                                           initrd volumes that waited for it go writeback\n"
+	      "  bcacheassemble --sync-boot [FILE...]     after a kernel or initramfs install: the raw\n"
+	      "                                           disk under /boot holds the files (hooks)\n"
 	      "  bcacheassemble --create NAME DEV [--cache-set UUID] [--options OPTS]\n"
 	      "  bcacheassemble --attach NAME --cache-set UUID\n"
 	      "  bcacheassemble --detach NAME\n"
@@ -112,7 +118,7 @@ static int parse_seconds(const char *s, int *out)
 	return 0;
 }
 
-enum { O_SYSFS = 256, O_DEVROOT, O_UPDATE_IMAGES, O_RUNDIR, O_INITRD, O_CREATE,
+enum { O_SYSFS = 256, O_DEVROOT, O_UPDATE_IMAGES, O_SYNC_BOOT, O_RUNDIR, O_INITRD, O_CREATE,
        O_ATTACH, O_DETACH, O_SET_MODE, O_SET_LABEL, O_OPTIONS, O_CSET,
        O_CHECK, O_EXPORT, O_LAST_RESORT, O_LIST };
 
@@ -142,6 +148,7 @@ static const struct option longopts[] = {
 	{ "sysfs", required_argument, NULL, O_SYSFS },
 	{ "devroot", required_argument, NULL, O_DEVROOT },
 	{ "update-images", no_argument, NULL, O_UPDATE_IMAGES },
+	{ "sync-boot", no_argument, NULL, O_SYNC_BOOT },
 	{ "rundir", required_argument, NULL, O_RUNDIR },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -159,6 +166,7 @@ static int mode_for(int opt, enum mode *m)
 		{ O_DETACH, M_DETACH }, { O_SET_MODE, M_SET_MODE },
 		{ O_SET_LABEL, M_SET_LABEL }, { O_LAST_RESORT, M_LAST_RESORT },
 		{ O_LIST, M_LIST }, { O_UPDATE_IMAGES, M_UPDATE_IMAGES },
+		{ O_SYNC_BOOT, M_SYNC_BOOT },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
@@ -536,6 +544,8 @@ static void writeback_after_images(struct context *ctx,
 	}
 }
 
+static int do_sync_boot(struct context *ctx, const struct cli *c);
+
 /*
  * Rebuild every initramfs image from bcachetab (after the lines follow
  * what the kernel runs); then the initrd volumes that stayed writethrough
@@ -569,6 +579,9 @@ static int do_update_images(struct context *ctx)
 		goto out;
 	}
 	log_notice("initramfs images rebuilt from %s", ctx->config);
+	/* dracut has no post-update hook: the raw disk under /boot, if any */
+	if (do_sync_boot(ctx, &(struct cli){ .timeout = -1 }) != EXIT_OK)
+		rc = EXIT_FAILED;
 	writeback_after_images(ctx, &tab, &devs);
 out:
 	devtab_free(&devs);
@@ -777,6 +790,109 @@ static int need_args(const struct cli *c, int n, const char *what)
 	return -EINVAL;
 }
 
+/* Drain one raw volume that holds boot files, then check the files. */
+static int sync_boot_volume(struct context *ctx, const struct cli *c,
+			    const struct blockdev *d, const struct bt_entry *e)
+{
+	unsigned timeout = c->timeout >= 0 ? (unsigned)c->timeout : 600;
+	uint64_t kib, bad, off = e && e->has_data_offset ? e->data_offset * 512 : 0;
+	const char *name = e ? e->name : d->name;
+	char dir[PATH_MAX], cfg[PATH_MAX], **files = NULL;
+	int r, n, bad_files = 0, checked = 0;
+
+	r = boot_drain(ctx, d->name, timeout, &kib);
+	if (r < 0) {
+		log_err("%s: %s holds /boot, and its cache %s: the bootloader "
+			"would read old blocks. Do not reboot; run 'bcacheassemble "
+			"--sync-boot' again (or --set-mode %s writethrough and wait)",
+			name, d->node, r == -ETIMEDOUT ?
+			"still holds dirty data (timeout)" : strerror(-r), name);
+		return EXIT_FAILED;
+	}
+	if (kib)
+		log_notice("%s: %llu KiB of dirty data written back to %s",
+			   name, (unsigned long long)kib, d->node);
+	snprintf(dir, sizeof(dir), "%.3000s/boot", ctx->fsroot);
+	if (c->nargs) {
+		files = c->args;
+		n = c->nargs;
+	} else if ((n = boot_list_files(dir, &files)) < 0) {
+		log_err("%s: cannot list %s: %s", name, dir, strerror(-n));
+		return EXIT_FAILED;
+	}
+	snprintf(cfg, sizeof(cfg), "%.3000s/grub/grub.cfg", dir);
+	for (int i = 0; i <= n; i++) {
+		const char *f = i < n ? files[i] : (c->nargs ? NULL : cfg);
+
+		if (!f || (i == n && access(f, F_OK) < 0))
+			continue;
+		r = boot_verify_file(f, d->node, off, &bad);
+		if (r == -EOPNOTSUPP) {
+			log_info("%s: %s: its blocks cannot be mapped; not checked", name, f);
+			continue;
+		}
+		checked++;
+		if (r == -EIO)
+			log_err("%s: %s differs on the raw disk %s from byte %llu: "
+				"the bootloader would load it torn. Do not reboot; "
+				"run 'bcacheassemble --sync-boot' again",
+				name, f, d->node, (unsigned long long)bad);
+		else if (r < 0)
+			log_err("%s: %s: cannot compare with %s: %s", name, f,
+				d->node, strerror(-r));
+		bad_files += r < 0;
+	}
+	if (!c->nargs)
+		boot_free_files(files, n);
+	if (!bad_files)
+		log_notice("%s: /boot is on this raw volume: %d file%s as the "
+			   "bootloader reads them from %s, identical",
+			   name, checked, checked == 1 ? "" : "s", d->node);
+	return bad_files ? EXIT_FAILED : EXIT_OK;
+}
+
+/*
+ * After a kernel or initramfs install (kernel postinst.d, initramfs
+ * post-update.d): the disk the bootloader reads holds the new files.
+ */
+static int do_sync_boot(struct context *ctx, const struct cli *c)
+{
+	struct bcachetab tab = { 0 };
+	struct devtab devs = { 0 };
+	int rc = EXIT_OK, found = 0;
+
+	if (config_load(ctx, &tab, false) < 0)
+		log_debug("%s unreadable: volumes named by device", ctx->config);
+	if (devtab_scan(ctx, &devs) < 0) {
+		log_err("cannot list block devices under %s/class/block",
+			ctx->sysfs);
+		bcachetab_free(&tab);
+		return EXIT_FAILED;
+	}
+	for (size_t i = 0; i < devs.n; i++) {
+		const struct blockdev *d = &devs.v[i];
+		const struct bt_entry *e = NULL;
+		int r;
+
+		/* a formatted disk: no bootloader reads it */
+		if (d->is_bcache || d->sb_status == 0 ||
+		    !backing_registered(ctx, d->name) || !holds_boot(ctx, d->name))
+			continue;
+		for (size_t j = 0; j < tab.n_entries && !e; j++)
+			if (devtab_find(ctx, &devs, tab.entries[j].device) == d)
+				e = &tab.entries[j];
+		found++;
+		r = sync_boot_volume(ctx, c, d, e);
+		if (r > rc)
+			rc = r;
+	}
+	if (!found)
+		log_info("/boot is on no raw volume: nothing to do");
+	devtab_free(&devs);
+	bcachetab_free(&tab);
+	return rc;
+}
+
 static int do_lifecycle_locked(struct context *ctx, const struct cli *c);
 
 /*
@@ -983,6 +1099,8 @@ int main(int argc, char **argv)
 		return rc;
 	case M_UPDATE_IMAGES:
 		return do_update_images(&ctx);
+	case M_SYNC_BOOT:
+		return do_sync_boot(&ctx, &c);
 	case M_DETAIL:
 	case M_EXAMINE:
 	case M_EXPORT:

@@ -18,7 +18,7 @@ run() {
 }
 run mandoc mandoc -Tlint -Wwarning man/bcacheassemble.8 man/bcachetab.5
 scripts=$(grep -rlE '^#!/bin/(ba)?sh' tests bcacheassemble kernel bench \
-	dracut-module initramfs-tools-hook udev systemd .ci 2>/dev/null)
+	dracut-module initramfs-tools-hook udev systemd bootloader .ci 2>/dev/null)
 # shellcheck disable=SC2086
 run shellcheck shellcheck -S warning $scripts
 # guest scripts: busybox sh, sourced (no #! line)

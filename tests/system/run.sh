@@ -12,6 +12,12 @@
 #                 fails the kernel's postinst itself, on Debian 12 the image
 #                 gate does), every image left has register_raw, and the old
 #                 kernel still boots the root.
+#   bootin        /boot inside the raw root (the line says writeback), and
+#                 bcache-tools installed; the first boot straight after the
+#                 packages (no update-initramfs by hand). The upgrade as
+#                 above; the new kernel and image are then read from the raw
+#                 disk image, as GRUB would, and must be what the guest
+#                 wrote; the guest boots them. No device registered twice.
 #
 # usage: SUITE=trixie|bookworm run.sh [CASE...]
 # The root is made once by mkroot.sh and cached; the packages come from
@@ -51,8 +57,8 @@ tree() {
 	t=$W/tree
 	printf '# NAME\tDEVICE\tCSET\tOPTIONS\nroot\tUUID=%s\t%s\traw,uuid=%s,mode=writeback,initrd\n' \
 		"$FSU" "$C" "$U" >"$t/etc/bcachetab"
-	printf 'UUID=%s\t/\text4\terrors=remount-ro\t0 0\nUUID=%s\t/boot\text4\tdefaults\t0 0\n' \
-		"$FSU" "$BOOTU" >"$t/etc/fstab"
+	printf 'UUID=%s\t/\text4\terrors=remount-ro\t0 0\n' "$FSU" >"$t/etc/fstab"
+	[ "$bootin" = 1 ] || printf 'UUID=%s\t/boot\text4\tdefaults\t0 0\n' "$BOOTU" >>"$t/etc/fstab"
 	echo "systest-$suite" >"$t/etc/hostname"
 	echo "$new" >"$t/root/upgrade/kver"
 	install -m 0755 tests/system/guest/systest "$t/usr/local/sbin/systest"
@@ -60,6 +66,11 @@ tree() {
 	ln -sf /etc/systemd/system/systest.service "$t/etc/systemd/system/multi-user.target.wants/"
 	# the console is the test's: a getty there would hang up its output
 	ln -sf /dev/null "$t/etc/systemd/system/serial-getty@ttyS0.service"
+	if [ "$bootin" = 1 ]; then
+		echo "system $suite: installing bcache-tools"
+		inroot apt-get install -y -q --no-install-recommends bcache-tools >"$W/bcache-tools.log" 2>&1 ||
+			{ bad install "bcache-tools: see $W/bcache-tools.log"; return 1; }
+	fi
 	cp build/deb/bcacheassemble_*.deb build/deb/bcacheassemble-dkms_*.deb "$t/tmp/"
 	echo "system $suite: installing the packages (DKMS builds for $old)"
 	inroot sh -c 'dpkg -i /tmp/bcacheassemble_*.deb /tmp/bcacheassemble-dkms_*.deb' \
@@ -77,12 +88,18 @@ tree() {
 	esac
 	rm -f "$t"/tmp/*.deb
 	inroot systemctl enable bcacheassemble.service bcacheassemble-initramfs.path >>"$W/install.log" 2>&1
-	inroot update-initramfs -u -k "$old" >>"$W/install.log" 2>&1 ||
-		{ bad install "update-initramfs: see $W/install.log"; return 1; }
-	# /boot on its own plain disk (the bootloader's view stays true); the
-	# host reads kernels and images from it as a bootloader would
-	mkfs.ext4 -q -F -U "$BOOTU" -d "$t/boot" "$W/boot.img" 512M
-	find "$t/boot" -mindepth 1 -delete
+	if [ "$bootin" = 1 ]; then
+		# the packages rebuilt the images: reboot straight away
+		has "$W/install.log" "update-initramfs -u -k all" ||
+			{ bad install "the packages rebuilt no image: see $W/install.log"; return 1; }
+	else
+		inroot update-initramfs -u -k "$old" >>"$W/install.log" 2>&1 ||
+			{ bad install "update-initramfs: see $W/install.log"; return 1; }
+		# /boot on its own plain disk (the bootloader's view stays true);
+		# the host reads kernels and images from it as a bootloader would
+		mkfs.ext4 -q -F -U "$BOOTU" -d "$t/boot" "$W/boot.img" 512M
+		find "$t/boot" -mindepth 1 -delete
+	fi
 	mkfs.ext4 -q -F -b 4096 -U "$FSU" -d "$t" "$W/root.img" 6G
 	echo "system $suite: root.img $(du -m "$W/root.img" | cut -f1) MiB used"
 	rm -rf "$t"
@@ -93,7 +110,6 @@ tree() {
 		-append "console=ttyS0 panic=-1 SP_U=$U SP_C=$C bctest=sysprep" \
 		-drive "file=$W/root.img,if=virtio,format=raw" \
 		-drive "file=$W/cache.img,if=virtio,format=raw" \
-		-drive "file=$W/boot.img,if=virtio,format=raw" \
 		-drive "file=$W/blank.img,if=virtio,format=raw" </dev/null >"$W/prep.log" 2>&1
 	has "$W/prep.log" "BCTEST-RESULT sysprep PASS" || { bad prep "see $W/prep.log"; return 1; }
 }
@@ -102,8 +118,15 @@ tree() {
 # find them on /boot; disks named by serial (/dev/disk/by-id/virtio-*)
 boot() {
 	rm -f "$W/vmlinuz" "$W/initrd"
-	debugfs -R "dump /vmlinuz-$2 $W/vmlinuz" "$W/boot.img" >/dev/null 2>&1
-	debugfs -R "dump /initrd.img-$2 $W/initrd" "$W/boot.img" >/dev/null 2>&1
+	if [ "$bootin" = 1 ]; then
+		# /boot in the root: read from the raw disk, which is all GRUB sees
+		bootimg=$W/root.img bootdir=/boot bootdisk=
+	else
+		bootimg=$W/boot.img bootdir='' bootdisk="-drive file=$W/boot.img,if=none,id=d2,format=raw
+			-device virtio-blk-pci,drive=d2,serial=sysboot"
+	fi
+	debugfs -R "dump $bootdir/vmlinuz-$2 $W/vmlinuz" "$bootimg" >/dev/null 2>&1
+	debugfs -R "dump $bootdir/initrd.img-$2 $W/initrd" "$bootimg" >/dev/null 2>&1
 	if [ ! -s "$W/vmlinuz" ] || [ ! -s "$W/initrd" ]; then
 		echo "no kernel or image $2 on /boot" >"$1"
 		return 1
@@ -114,8 +137,7 @@ boot() {
 		-append "root=UUID=$FSU rw console=ttyS0 panic=-1 systest=$3" \
 		-drive "file=$W/root.img,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0,serial=sysroot \
 		-drive "file=$W/cache.img,if=none,id=d1,format=raw" -device virtio-blk-pci,drive=d1,serial=syscache \
-		-drive "file=$W/boot.img,if=none,id=d2,format=raw" -device virtio-blk-pci,drive=d2,serial=sysboot \
-		</dev/null >"$1" 2>&1
+		$bootdisk </dev/null >"$1" 2>&1 # (word-split on purpose)
 	echo "system $suite: boot $3 on $2: $(($(date +%s) - t0)) s"
 }
 
@@ -123,7 +145,7 @@ boot() {
 # failed, no raw disk mounted
 up() {
 	[ "$(val "$1" kernel)" = "$2" ] && has "$1" "^SYSTEST root-source /dev/bcache[0-9]" &&
-		has "$1" "^SYSTEST root-mode .*\[writeback\]" && [ -z "$(val "$1" failed)" ] &&
+		has "$1" "^SYSTEST root-mode .*\[${rootmode:-writeback}\]" && [ -z "$(val "$1" failed)" ] &&
 		[ "$(val "$1" service)" = active ] && [ "$(val "$1" raw-mounted)" = 0 ] &&
 		! has "$1" "already registered" && has "$1" "^SYSTEST end "
 }
@@ -165,17 +187,47 @@ case_upgrade_fail() {
 	else bad upgrade-fail-2 "see $L-2.log"; fi
 }
 
+# /boot in the raw root: the kernel runs it writethrough, GRUB reads the disk
+case_bootin() {
+	bootin=1 rootmode=writethrough
+	tree || return
+	L=$W/bootin
+	boot "$L-1.log" "$old" bootin1
+	m1=$(grep -a "^SYSTEST wrote marker " "$L-1.log" | awk '{ print $4 }' | tr -d '\r')
+	if up "$L-1.log" "$old" && [ "$(val "$L-1.log" apt-rc)" = 0 ] &&
+		[ "$(val "$L-1.log" new-image)" = yes ] &&
+		has "$L-1.log" "^SYSTEST line root .*mode=writeback" &&
+		has "$L-1.log" "^SYSTEST image $new .*register_raw=yes" &&
+		! has "$L-1.log" "register_raw=no"; then
+		ok "bcache-tools installed, first boot straight after the packages; kernel $new installed into /boot on the raw root (writethrough, line writeback)"
+	else bad bootin-1 "see $L-1.log"; return; fi
+	rm -f "$W/vmlinuz" "$W/initrd"
+	debugfs -R "dump /boot/vmlinuz-$new $W/vmlinuz" "$W/root.img" >/dev/null 2>&1
+	debugfs -R "dump /boot/initrd.img-$new $W/initrd" "$W/root.img" >/dev/null 2>&1
+	gk=$(val "$L-1.log" "bootfile vmlinuz-$new") gi=$(val "$L-1.log" "bootfile initrd.img-$new")
+	hk=$(sha256sum <"$W/vmlinuz" | cut -d' ' -f1) hi=$(sha256sum <"$W/initrd" | cut -d' ' -f1)
+	if [ -n "$gi" ] && [ "$gk" = "$hk" ] && [ "$gi" = "$hi" ]; then
+		ok "the raw disk holds vmlinuz and initrd.img of $new as the guest wrote them (GRUB's view)"
+	else bad bootin-raw "guest $gk $gi, raw disk $hk $hi"; return; fi
+	boot "$L-2.log" "$new" report
+	if up "$L-2.log" "$new" && [ -n "$m1" ] && [ "$(val "$L-2.log" marker)" = "$m1" ]; then
+		ok "boot of $new from the files on the raw disk: root from bcacheN, data intact"
+	else bad bootin-2 "see $L-2.log"; fi
+}
+
+bootin=0
 cache=${CHROOT_CACHE:-/var/cache/bcacheassemble}/system-$suite
 kvers=$(sh tests/system/mkroot.sh "$suite") || exit 1
 old=${kvers% *} new=${kvers#* }
 ls build/deb/bcacheassemble_*.deb build/deb/bcacheassemble-dkms_*.deb >/dev/null ||
 	{ echo "missing build/deb packages (make deb)"; exit 1; }
 [ -f "$KO" ] || { echo "missing $KO (make -C kernel module)"; exit 1; }
-[ $# -gt 0 ] || set -- upgrade upgrade-fail
+[ $# -gt 0 ] || set -- upgrade upgrade-fail bootin
 for c in "$@"; do
 	case $c in
 	upgrade) case_upgrade ;;
 	upgrade-fail) case_upgrade_fail ;;
+	bootin) case_bootin ;;
 	*) bad "$c" "no such case" ;;
 	esac
 done
