@@ -79,3 +79,32 @@ bool holds_boot(struct context *ctx, const char *dev)
 	       mount_dev(ctx->mountinfo, "/", mm, sizeof(mm)) &&
 	       !strcmp(want, mm);
 }
+
+bool disk_in_use(struct context *ctx, const struct blockdev *d, char *what,
+		 size_t len)
+{
+	_cleanup_fclose_ FILE *f = fopen(ctx->mountinfo, "re");
+	char line[4096], mp[4096], mm[64], want[64], rel[300], path[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+
+	snprintf(want, sizeof(want), "%u:%u", d->major, d->minor);
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*s %63s %*s %4095s", mm, mp) == 2 &&
+		    !strcmp(mm, want)) {
+			snprintf(what, len, "mounted on %s", mp);
+			return true;
+		}
+	snprintf(rel, sizeof(rel), "class/block/%s/holders", d->name);
+	if (sysfs_path(ctx, rel, path, sizeof(path)) < 0 || !(dir = opendir(path)))
+		return false;
+	while ((de = readdir(dir)))
+		if (de->d_name[0] != '.') {
+			snprintf(what, len, "held by %s (device mapper, md "
+				 "or LVM)", de->d_name);
+			closedir(dir);
+			return true;
+		}
+	closedir(dir);
+	return false;
+}

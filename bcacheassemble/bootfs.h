@@ -4,6 +4,7 @@
 #include <stdbool.h>
 
 #include "context.h"
+#include "devices.h"
 
 /*
  * Does a file system the firmware or bootloader reads (/boot/efi, /efi,
@@ -14,3 +15,10 @@
  * From ctx->mountinfo; false when that cannot be read.
  */
 bool holds_boot(struct context *ctx, const char *dev);
+
+/*
+ * Is disk d in use: mounted (per ctx->mountinfo), or held by another
+ * block device (sysfs holders/)? what: "mounted on /", "held by dm-0 ...".
+ */
+bool disk_in_use(struct context *ctx, const struct blockdev *d, char *what,
+		 size_t len);

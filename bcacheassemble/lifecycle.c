@@ -8,9 +8,9 @@
 #include <uuid/uuid.h>
 
 #include "assemble.h"
+#include "bootfs.h"
 #include "config.h"
 #include "devices.h"
-#include "bootfs.h"
 #include "kernel.h"
 #include "log.h"
 #include "policy.h"
@@ -249,6 +249,13 @@ static int create_device_checks(struct context *ctx, struct target *t,
 	}
 	if (backing_registered(ctx, t->d->name)) {
 		log_err("%s is already registered with bcache", e->device);
+		return EXIT_FAILED;
+	}
+	if (disk_in_use(ctx, t->d, msg, sizeof(msg))) {
+		log_err("%s is %s: bcache can only take a disk nothing else "
+			"uses. Unmount it (or stop what holds it) and run "
+			"--create again",
+			e->device, msg);
 		return EXIT_FAILED;
 	}
 	if (e->has_cset && !cache_set_present(ctx, e->cset)) {

@@ -861,6 +861,11 @@ static int do_sync_boot(struct context *ctx, const struct cli *c)
 	struct devtab devs = { 0 };
 	int rc = EXIT_OK, found = 0;
 
+	if (!sysfs_exists(ctx, "class/block")) {
+		/* a chroot, an image builder: no bcache volume runs here */
+		log_info("no %s/class/block: nothing to do", ctx->sysfs);
+		return EXIT_OK;
+	}
 	if (config_load(ctx, &tab, false) < 0)
 		log_debug("%s unreadable: volumes named by device", ctx->config);
 	if (devtab_scan(ctx, &devs) < 0) {

@@ -402,6 +402,8 @@ if [ "$(id -u)" = 0 ] && command -v losetup >/dev/null; then
 	expect sync-boot-dirty 1 "still holds dirty data" -- "$BIN" --sync-boot -t 1 "$T/mnt/boot/vmlinuz-t"
 	if grep -q "^writethrough" "$T/root/sys/class/block/vdc/bcache/cache_mode"; then ok; else
 		bad "sync-boot-dirty: mode $(cat "$T/root/sys/class/block/vdc/bcache/cache_mode")"; fi
+	# no /sys (a chroot, where kernels are installed too): nothing to do
+	expect sync-boot-chroot 0 "" -- env BCACHEASSEMBLE_SYSFS="$T/nosys" "$BIN" --sync-boot
 	# /boot on no raw volume: nothing to do
 	echo "22 1 8:1 / / rw - ext4 /dev/sda1 rw" >"$T/mountinfo"
 	expect sync-boot-none 0 "" -- "$BIN" --sync-boot
@@ -415,6 +417,18 @@ echo "22 1 252:0 / / rw - ext4 /dev/bcache0 rw
 23 22 8:1 / /boot rw - ext4 /dev/sda1 rw" >"$T/mountinfo"
 tab "r /dev/vdc $C1 raw,uuid=$U1"
 expect boot-elsewhere 0 "" -- "$BIN" --set-mode r writeback
+# --create on a disk in use: says where, writes nothing
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+tab "# empty"
+echo "22 1 254:32 / /srv/data rw - ext4 /dev/vdc rw" >"$T/mountinfo"
+expect create-mounted 1 "/dev/vdc is mounted on /srv/data: bcache can only take a disk nothing else uses" -- \
+	"$BIN" --create d /dev/vdc
+echo "22 1 8:1 / / rw - ext4 /dev/sda1 rw" >"$T/mountinfo"
+mkdir -p "$T/root/sys/class/block/vdc/holders/dm-3"
+expect create-held 1 "is held by dm-3" -- "$BIN" --create d /dev/vdc
+if ! grep -q "^d" "$BCACHETAB" && [ ! -s "$T/root/sys/fs/bcache/register_raw" ]; then ok; else
+	bad "create on a busy disk wrote something"; fi
 unset BCACHEASSEMBLE_MOUNTINFO BCACHEASSEMBLE_FSROOT
 # concurrent edits: the lock serialises them, none is lost
 newtree
