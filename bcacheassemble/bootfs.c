@@ -80,21 +80,55 @@ bool holds_boot(struct context *ctx, const char *dev)
 	       !strcmp(want, mm);
 }
 
-bool disk_in_use(struct context *ctx, const struct blockdev *d, char *what,
-		 size_t len)
+/* Where device maj:min is mounted (its first mount), or false. */
+static bool mounted_at(struct context *ctx, const char *want, char *where,
+		       size_t len)
 {
 	_cleanup_fclose_ FILE *f = fopen(ctx->mountinfo, "re");
-	char line[4096], mp[4096], mm[64], want[64], rel[300], path[PATH_MAX];
-	struct dirent *de;
-	DIR *dir;
+	char line[4096], mp[4096], mm[64];
 
-	snprintf(want, sizeof(want), "%u:%u", d->major, d->minor);
 	while (f && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%*s %*s %63s %*s %4095s", mm, mp) == 2 &&
 		    !strcmp(mm, want)) {
-			snprintf(what, len, "mounted on %s", mp);
+			snprintf(where, len, "%s", mp);
 			return true;
 		}
+	return false;
+}
+
+bool disk_mounted(struct context *ctx, const struct blockdev *d, char *where,
+		  size_t len)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), "%u:%u", d->major, d->minor);
+	return mounted_at(ctx, want, where, len);
+}
+
+bool volume_mounted(struct context *ctx, const char *dev, char *where,
+		    size_t len)
+{
+	char bdev[64], rel[300], want[64];
+
+	bcache_of(ctx, dev, bdev, sizeof(bdev));
+	if (!bdev[0])
+		return false;
+	snprintf(rel, sizeof(rel), "class/block/%s/dev", bdev);
+	return sysfs_read(ctx, rel, want, sizeof(want)) == 0 &&
+	       mounted_at(ctx, want, where, len);
+}
+
+bool disk_in_use(struct context *ctx, const struct blockdev *d, char *what,
+		 size_t len)
+{
+	char mp[3000], rel[300], path[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+
+	if (disk_mounted(ctx, d, mp, sizeof(mp))) {
+		snprintf(what, len, "mounted on %.*s", (int)(len > 12 ? len - 12 : 0), mp);
+		return true;
+	}
 	snprintf(rel, sizeof(rel), "class/block/%s/holders", d->name);
 	if (sysfs_path(ctx, rel, path, sizeof(path)) < 0 || !(dir = opendir(path)))
 		return false;

@@ -22,3 +22,9 @@ bool holds_boot(struct context *ctx, const char *dev);
  */
 bool disk_in_use(struct context *ctx, const struct blockdev *d, char *what,
 		 size_t len);
+/* Is disk d mounted, and where? */
+bool disk_mounted(struct context *ctx, const struct blockdev *d, char *where,
+		  size_t len);
+/* Is the bcache device of backing device dev mounted, and where? */
+bool volume_mounted(struct context *ctx, const char *dev, char *where,
+		    size_t len);

@@ -251,13 +251,6 @@ static int create_device_checks(struct context *ctx, struct target *t,
 		log_err("%s is already registered with bcache", e->device);
 		return EXIT_FAILED;
 	}
-	if (disk_in_use(ctx, t->d, msg, sizeof(msg))) {
-		log_err("%s is %s: bcache can only take a disk nothing else "
-			"uses. Unmount it (or stop what holds it) and run "
-			"--create again",
-			e->device, msg);
-		return EXIT_FAILED;
-	}
 	if (e->has_cset && !cache_set_present(ctx, e->cset)) {
 		char u[UUID_STR_LEN];
 
@@ -344,6 +337,77 @@ static int settle_attached(struct context *ctx, struct target *t,
 	return EXIT_OK;
 }
 
+/*
+ * A disk in use (the root above all) cannot be registered now: its line is
+ * written as a crash right after --create's first step would leave it,
+ * 'stale' (its first registration attaches cold), and the next boot
+ * registers it. Without --next-boot, a disk in use is refused.
+ */
+static int create_next_boot(struct context *ctx,
+			    const struct lifecycle_args *a, struct target *t,
+			    struct bt_entry *e)
+{
+	char what[300] = "", mp[256] = "", line[1024];
+	bool mounted = disk_mounted(ctx, t->d, mp, sizeof(mp));
+	int r;
+
+	if (!mounted && disk_in_use(ctx, t->d, what, sizeof(what))) {
+		log_err("%s is %s: bcache can only take a disk nothing else "
+			"uses; stop what holds it and run --create again",
+			e->device, what);
+		return EXIT_FAILED;
+	}
+	if (!a->next_boot) {
+		log_err("%s is mounted on %s: bcache can only take a disk "
+			"nothing else uses. Unmount it and run --create again, "
+			"or add --next-boot: the line is written now and the "
+			"disk is registered at the next boot (bcacheassemble(8), "
+			"CONVERTING A DISK IN USE)",
+			e->device, mp);
+		return EXIT_FAILED;
+	}
+	/* mounted by the initramfs: its image must register it */
+	if (!strcmp(mp, "/") || !strcmp(mp, "/usr"))
+		e->initrd = true;
+	e->stale = e->has_cset;
+	r = record_line(ctx, NULL, e);
+	if (r < 0) {
+		log_err("cannot append to %s: %s; nothing changed", ctx->config,
+			strerror(-r));
+		return EXIT_FAILED;
+	}
+	if (e->initrd && images_update(ctx) < 0) {
+		log_err("%s: the initramfs images could not be rebuilt with its "
+			"line (a kernel whose bcache module lacks register_raw? "
+			"see above); the line is removed again. Fix that and run "
+			"--create again",
+			e->name);
+		if (record_line(ctx, e, NULL) < 0)
+			log_err("remove the line of '%s' from %s by hand",
+				e->name, ctx->config);
+		return EXIT_FAILED;
+	}
+	if (bt_format_entry(e, line, sizeof(line)) == 0)
+		printf("%s\n", line);
+	log_notice("%s: written to %s; %s is registered at the next boot%s%s",
+		   e->name, ctx->config, e->device, mp[0] ? ", not now: it is mounted on " : "", mp);
+	if (e->initrd)
+		log_notice("%s: the next boot's initramfs (rebuilt now) registers "
+			   "it%s and mounts %s from /dev/bcacheN%s", e->name,
+			   e->has_cset ? " with an empty cache (stale)" : "", mp,
+			   e->mode == MODE_WRITEBACK ?
+			   "; writeback starts once the images carry the line "
+			   "without 'stale' (rebuilt after that boot)" : "");
+	else
+		log_notice("%s: bcacheassemble.service registers it before the "
+			   "file systems are mounted; a UUID= or LABEL= in "
+			   "/etc/fstab finds /dev/bcacheN, a /dev/sdX name does "
+			   "not (use /dev/bcache/%s)", e->name, e->name);
+	log_notice("%s: until then nothing changes; the way back: "
+		   "bcacheassemble --remove %s", e->name, e->name);
+	return EXIT_OK;
+}
+
 int do_create(struct context *ctx, const struct lifecycle_args *a)
 {
 	struct target t = { 0 };
@@ -360,6 +424,10 @@ int do_create(struct context *ctx, const struct lifecycle_args *a)
 		rc = create_device_checks(ctx, &t, &e);
 	if (rc != EXIT_OK)
 		goto out;
+	if (a->next_boot || disk_in_use(ctx, t.d, line, sizeof(line))) {
+		rc = create_next_boot(ctx, a, &t, &e);
+		goto out;
+	}
 	/*
 	 * The line first, as stale: a crash after this leaves a line whose
 	 * next registration attaches cold; never an unrecorded raw volume.
@@ -512,6 +580,65 @@ static int detach_on(struct context *ctx, const struct lifecycle_args *a,
 int do_detach(struct context *ctx, const struct lifecycle_args *a)
 {
 	return on_target(ctx, a, true, detach_on);
+}
+
+/* The volume's bcache device stops if nothing uses it; or at shutdown. */
+static void stop_if_unused(struct context *ctx, struct target *t)
+{
+	char mp[256];
+
+	if (volume_mounted(ctx, t->d->name, mp, sizeof(mp))) {
+		log_notice("%s: its bcache device stays (mounted on %s), "
+			   "uncached, until the next boot, which mounts the "
+			   "plain disk", t->e->name, mp);
+		return;
+	}
+	if (kattr_write(ctx, t->d->name, "stop", "1") < 0 ||
+	    wait_released(ctx, t->d, 30) < 0)
+		log_warn("%s: its bcache device did not stop (in use?); it "
+			 "stops at shutdown", t->e->name);
+}
+
+/*
+ * The way back: write back, detach (the disk then holds every block), drop
+ * the line. Nothing is moved: the raw disk always held the file system.
+ */
+static int remove_on(struct context *ctx, const struct lifecycle_args *a,
+		     struct target *t)
+{
+	struct bt_entry e = *t->e;
+	bool registered = t->d && backing_registered(ctx, t->d->name);
+	int marked = e.has_uuid ? state_run_marked(ctx, e.uuid) : 0, rc;
+
+	if (!registered && e.raw &&
+	    policy_raw_may_hold_dirty(&e, marked != 0, NULL)) {
+		log_err("%s: not registered, and its cache set may hold dirty "
+			"data for it; bring the set back and run --scan, then "
+			"--remove (or give that data up: --run --force)",
+			e.name);
+		return EXIT_FAILED;
+	}
+	if (registered && e.has_cset) {
+		rc = detach_on(ctx, a, t);
+		if (rc != EXIT_OK)
+			return rc;
+	}
+	if (record_line(ctx, t->e, NULL) < 0) {
+		log_err("%s: cannot update %s; run --remove again", e.name,
+			ctx->config);
+		return EXIT_FAILED;
+	}
+	if (registered)
+		stop_if_unused(ctx, t);
+	log_notice("%s: removed from %s; %s is a plain disk again, its file "
+		   "system where it always was%s", e.name, ctx->config,
+		   e.device, e.raw ? "" : " (its bcache superblock stays)");
+	return EXIT_OK;
+}
+
+int do_remove(struct context *ctx, const struct lifecycle_args *a)
+{
+	return on_target(ctx, a, false, remove_on);
 }
 
 static int set_mode_raw(struct context *ctx, struct target *t,

@@ -18,6 +18,8 @@ struct lifecycle_args {
 	const char *options;    /* --create: extra bcachetab options */
 	const char *value;      /* --set-mode, --set-label */
 	bool force;
+	bool next_boot;         /* --create: a disk in use, registered at the
+				 * next boot */
 	bool last_resort;       /* --run from a last-resort timer: a volume
 				 * that may hold dirty data is left waiting */
 	unsigned timeout;       /* seconds to wait for drain/attach */
@@ -26,6 +28,7 @@ struct lifecycle_args {
 int do_create(struct context *ctx, const struct lifecycle_args *args);
 int do_attach(struct context *ctx, const struct lifecycle_args *args);
 int do_detach(struct context *ctx, const struct lifecycle_args *args);
+int do_remove(struct context *ctx, const struct lifecycle_args *args);
 int do_set_mode(struct context *ctx, const struct lifecycle_args *args);
 int do_set_label(struct context *ctx, const struct lifecycle_args *args);
 int do_run(struct context *ctx, const struct lifecycle_args *args);

@@ -38,14 +38,14 @@
 
 enum mode {
 	M_NONE, M_SCAN, M_NAMES, M_INCREMENTAL, M_EXPORT, M_RUN, M_STOP,
-	M_DETAIL, M_EXAMINE, M_CHECK, M_CREATE, M_ATTACH, M_DETACH,
+	M_DETAIL, M_EXAMINE, M_CHECK, M_CREATE, M_ATTACH, M_DETACH, M_REMOVE,
 	M_SET_MODE, M_SET_LABEL, M_LAST_RESORT, M_LIST, M_UPDATE_IMAGES,
 	M_SYNC_BOOT,
 };
 
 struct cli {
 	enum mode mode;
-	bool scan, force, export, initrd;
+	bool scan, force, export, initrd, next_boot;
 	int timeout, wait; /* -1: per entry / defaults */
 	const char *cset, *options;
 	char **args;
@@ -74,9 +74,11 @@ static void usage(FILE *out)
 	      "                                           initrd volumes that waited for it go writeback\n"
 	      "  bcacheassemble --sync-boot [FILE...]     after a kernel or initramfs install: the raw\n"
 	      "                                           disk under /boot holds the files (hooks)\n"
-	      "  bcacheassemble --create NAME DEV [--cache-set UUID] [--options OPTS]\n"
+	      "  bcacheassemble --create NAME DEV [--cache-set UUID] [--options OPTS] [--next-boot]\n"
+	      "                                           a disk in use (the root): --next-boot\n"
 	      "  bcacheassemble --attach NAME --cache-set UUID\n"
 	      "  bcacheassemble --detach NAME\n"
+	      "  bcacheassemble --remove NAME             the way back: drain, detach, drop the line\n"
 	      "  bcacheassemble --set-mode NAME MODE\n"
 	      "  bcacheassemble --set-label NAME LABEL\n"
 	      "\nOptions:\n"
@@ -120,7 +122,7 @@ static int parse_seconds(const char *s, int *out)
 
 enum { O_SYSFS = 256, O_DEVROOT, O_UPDATE_IMAGES, O_SYNC_BOOT, O_RUNDIR, O_INITRD, O_CREATE,
        O_ATTACH, O_DETACH, O_SET_MODE, O_SET_LABEL, O_OPTIONS, O_CSET,
-       O_CHECK, O_EXPORT, O_LAST_RESORT, O_LIST };
+       O_CHECK, O_EXPORT, O_LAST_RESORT, O_LIST, O_REMOVE, O_NEXT_BOOT };
 
 static const struct option longopts[] = {
 	{ "scan", no_argument, NULL, 's' },
@@ -134,6 +136,8 @@ static const struct option longopts[] = {
 	{ "create", no_argument, NULL, O_CREATE },
 	{ "attach", no_argument, NULL, O_ATTACH },
 	{ "detach", no_argument, NULL, O_DETACH },
+	{ "remove", no_argument, NULL, O_REMOVE },
+	{ "next-boot", no_argument, NULL, O_NEXT_BOOT },
 	{ "set-mode", no_argument, NULL, O_SET_MODE },
 	{ "set-label", no_argument, NULL, O_SET_LABEL },
 	{ "last-resort", no_argument, NULL, O_LAST_RESORT },
@@ -163,7 +167,8 @@ static int mode_for(int opt, enum mode *m)
 		{ 'I', M_INCREMENTAL }, { 'R', M_RUN }, { 'S', M_STOP },
 		{ 'D', M_DETAIL }, { 'E', M_EXAMINE }, { O_CHECK, M_CHECK },
 		{ O_CREATE, M_CREATE }, { O_ATTACH, M_ATTACH },
-		{ O_DETACH, M_DETACH }, { O_SET_MODE, M_SET_MODE },
+		{ O_DETACH, M_DETACH }, { O_REMOVE, M_REMOVE },
+		{ O_SET_MODE, M_SET_MODE },
 		{ O_SET_LABEL, M_SET_LABEL }, { O_LAST_RESORT, M_LAST_RESORT },
 		{ O_LIST, M_LIST }, { O_UPDATE_IMAGES, M_UPDATE_IMAGES },
 		{ O_SYNC_BOOT, M_SYNC_BOOT },
@@ -206,6 +211,7 @@ static int parse_args(int argc, char **argv, struct cli *c,
 			break;
 		case 'f': c->force = true; break;
 		case O_INITRD: c->initrd = true; break;
+		case O_NEXT_BOOT: c->next_boot = true; break;
 		case O_SYSFS: ctx->sysfs = optarg; break;
 		case O_DEVROOT: ctx->devroot = optarg; break;
 		case O_RUNDIR: ctx->rundir = optarg; break;
@@ -942,6 +948,7 @@ static int do_lifecycle_locked(struct context *ctx, const struct cli *c)
 {
 	struct lifecycle_args a = {
 		.cset = c->cset, .options = c->options, .force = c->force,
+		.next_boot = c->next_boot,
 		.timeout = c->timeout >= 0 ? (unsigned)c->timeout : 60,
 	};
 
@@ -972,6 +979,7 @@ static int do_lifecycle_locked(struct context *ctx, const struct cli *c)
 			return EXIT_CONFIG;
 		a.name = c->args[0];
 		return c->mode == M_DETACH ? do_detach(ctx, &a) :
+		       c->mode == M_REMOVE ? do_remove(ctx, &a) :
 		       c->mode == M_RUN	   ? do_run(ctx, &a) :
 					     do_stop(ctx, &a);
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "assemble.h"
+#include "bootfs.h"
 #include "hide.h"
 #include "sysfs.h"
 #include "uuidtext.h"
@@ -274,7 +275,7 @@ int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
 	const struct bt_entry *e;
 	const struct hide_spec *h = NULL;
 	const char *name;
-	char u[UUID_STR_LEN], backing[64];
+	char u[UUID_STR_LEN], backing[64], mp[256];
 	bool raw;
 
 	base = base ? base + 1 : devname;
@@ -299,6 +300,12 @@ int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
 	fprintf(out, "BCACHEASSEMBLE_RAW=%d\n", raw ? 1 : 0);
 	if (raw && !volume)
 		keep_links(out, al);
+	/*
+	 * Mounted now (a disk converted at the next boot, --create
+	 * --next-boot): hiding it would make systemd unmount it.
+	 */
+	if (raw && !volume && disk_mounted(ctx, d, mp, sizeof(mp)))
+		fprintf(out, "BCACHEASSEMBLE_MOUNTED=1\n");
 	if (!e)
 		return EXIT_OK;
 	if (e->has_uuid) {

@@ -429,6 +429,19 @@ mkdir -p "$T/root/sys/class/block/vdc/holders/dm-3"
 expect create-held 1 "is held by dm-3" -- "$BIN" --create d /dev/vdc
 if ! grep -q "^d" "$BCACHETAB" && [ ! -s "$T/root/sys/fs/bcache/register_raw" ]; then ok; else
 	bad "create on a busy disk wrote something"; fi
+# --next-boot: a mounted data disk gets its line now, registered at boot;
+# until then udev leaves it alone (hidden, systemd would unmount it)
+rmdir "$T/root/sys/class/block/vdc/holders/dm-3"
+mkdir -p "$T/root/sys/fs/bcache/$C1"
+echo "22 1 254:32 / /srv/data rw - ext4 /dev/vdc rw" >"$T/mountinfo"
+expect create-next-boot 0 "bcacheassemble.service registers it before the file systems are mounted" -- \
+	"$BIN" --create d /dev/vdc --cache-set "$C1" --next-boot
+if grep -q "^d	/dev/vdc	$C1	raw,uuid=.*,stale" "$BCACHETAB" && ! grep -q initrd "$BCACHETAB" &&
+	[ ! -s "$T/root/sys/fs/bcache/register_raw" ]; then ok; else
+	bad "create-next-boot: $(cat "$BCACHETAB")"; fi
+expect export-mounted 0 "BCACHEASSEMBLE_MOUNTED=1" -- "$BIN" --export /dev/vdc
+expect remove-unregistered 0 "is a plain disk again" -- "$BIN" --remove d
+if ! grep -q "^d" "$BCACHETAB"; then ok; else bad "remove left the line"; fi
 unset BCACHEASSEMBLE_MOUNTINFO BCACHEASSEMBLE_FSROOT
 # concurrent edits: the lock serialises them, none is lost
 newtree

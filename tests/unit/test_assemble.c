@@ -400,20 +400,28 @@ static void forced_run_in_initrd(void)
 	fk_cleanup(&fk);
 }
 
+/* "data": a raw writeback volume on vdb, its set on vdc, assembled. */
+static void writeback_data(struct fk *fk, struct run *r, const char *more)
+{
+	char text[300];
+
+	fk_init(fk);
+	fk_add_disk(fk, "vdb", 254, 16, 32768, fixture("ext4.img"));
+	fk_add_disk(fk, "vdc", 254, 32, 65536, fixture("cache.img"));
+	snprintf(text, sizeof(text),
+		 "data /dev/vdb %s raw,uuid=" U1 ",mode=writeback\n%s",
+		 cset_text, more);
+	write_tab(fk, text);
+	assemble_text(fk, text, r, 0);
+}
+
 static void stop_with_dirty_data(void)
 {
 	struct fk fk;
 	struct run r;
 	struct lifecycle_args a = { .name = "data", .timeout = 0 };
-	char text[300];
 
-	fk_init(&fk);
-	fk_add_disk(&fk, "vdb", 254, 16, 32768, fixture("ext4.img"));
-	fk_add_disk(&fk, "vdc", 254, 32, 65536, fixture("cache.img"));
-	snprintf(text, sizeof(text),
-		 "data /dev/vdb %s raw,uuid=" U1 ",mode=writeback\n", cset_text);
-	write_tab(&fk, text);
-	assemble_text(&fk, text, &r, 0);
+	writeback_data(&fk, &r, "");
 	CHECK_STR(fk_read_file(&fk, "class/block/vdb/bcache/state"), "dirty");
 	CHECK_INT(do_stop(&fk.ctx, &a), EXIT_FAILED);
 	CHECK_INT(fk_find_write(&fk, "bcache/stop"), -1);
@@ -676,6 +684,93 @@ static void lifecycle_edits(void)
 	fk_cleanup(&fk);
 }
 
+/*
+ * The way back: a registered writeback volume drains, detaches, its line
+ * goes, its bcache device stops; a held one that may hold dirty data is
+ * refused.
+ */
+static void remove_volume(void)
+{
+	struct fk fk;
+	struct run r;
+	struct lifecycle_args a = { .name = "data", .timeout = 0 };
+	char text[300];
+
+	writeback_data(&fk, &r, "other /dev/vdq - nofail\n");
+	CHECK_INT(r.a.vols[0].status, VOL_RUNNING);
+	/* writeback that cannot finish: nothing changes */
+	fk.detach_leaves_dirty = true;
+	fk_write_file(&fk, "class/block/vdb/bcache/state", "dirty\n");
+	CHECK_INT(do_remove(&fk.ctx, &a), EXIT_HELD);
+	CHECK(strstr(tab_now(&fk), "data /dev/vdb") != NULL);
+	fk.detach_leaves_dirty = false;
+	fk_write_file(&fk, "class/block/vdb/bcache/state", "clean\n");
+	CHECK_INT(do_remove(&fk.ctx, &a), EXIT_OK);
+	CHECK(fk_find_write(&fk, "vdb/bcache/detach") >= 0);
+	CHECK(fk_find_write(&fk, "vdb/bcache/detach") <
+	      fk_find_write(&fk, "vdb/bcache/stop"));
+	CHECK(strstr(tab_now(&fk), "data") == NULL);
+	CHECK(strstr(tab_now(&fk), "other /dev/vdq - nofail") != NULL);
+	run_free(&r);
+	fk_cleanup(&fk);
+	/* not registered, its set may hold dirty data: refused */
+	fk_init(&fk);
+	fk_add_disk(&fk, "vdb", 254, 16, 32768, fixture("ext4.img"));
+	snprintf(text, sizeof(text),
+		 "data /dev/vdb %s raw,uuid=" U1 ",mode=writeback\n", cset_text);
+	write_tab(&fk, text);
+	CHECK_INT(do_remove(&fk.ctx, &a), EXIT_FAILED);
+	CHECK(strstr(tab_now(&fk), "data") != NULL);
+	/* stale: the set's copy is given up anyway; removed */
+	snprintf(text, sizeof(text),
+		 "data /dev/vdb %s raw,uuid=" U1 ",mode=writeback,stale\n",
+		 cset_text);
+	write_tab(&fk, text);
+	CHECK_INT(do_remove(&fk.ctx, &a), EXIT_OK);
+	CHECK(strstr(tab_now(&fk), "data") == NULL);
+	fk_cleanup(&fk);
+}
+
+/*
+ * A mounted disk: refused without --next-boot; with it, the line is written
+ * 'stale' (its first registration attaches cold), 'initrd' for the root,
+ * the images rebuilt, nothing registered now. Images that cannot be
+ * rebuilt take the line away again.
+ */
+static void create_next_boot(void)
+{
+	struct fk fk;
+	struct lifecycle_args a = { .name = "root", .device = "/dev/vdb",
+				    .options = "mode=writeback" };
+	char p[512];
+	FILE *f;
+
+	fk_init(&fk);
+	fk_add_disk(&fk, "vdb", 254, 16, 32768, fixture("ext4.img"));
+	fk_add_cache_set(&fk, cset_text);
+	a.cset = cset_text;
+	snprintf(p, sizeof(p), "%s/mountinfo", fk.root);
+	f = fopen(p, "w");
+	fputs("21 1 254:16 / / rw - ext4 /dev/vdb rw\n", f);
+	fclose(f);
+	fk.ctx.mountinfo = strdup(p);
+	CHECK_INT(do_create(&fk.ctx, &a), EXIT_FAILED);
+	CHECK(access(fk.ctx.config, F_OK) != 0);
+	fk.ctx.update_images = "false";
+	a.next_boot = true;
+	CHECK_INT(do_create(&fk.ctx, &a), EXIT_FAILED);
+	CHECK(strstr(tab_now(&fk), "root") == NULL);
+	fk.ctx.update_images = "true";
+	CHECK_INT(do_create(&fk.ctx, &a), EXIT_OK);
+	CHECK_INT(fk_count_writes(&fk, "register_raw"), 0);
+	CHECK(strstr(tab_now(&fk), ",mode=writeback,") != NULL);
+	CHECK(strstr(tab_now(&fk), ",stale") != NULL);
+	CHECK(strstr(tab_now(&fk), ",initrd") != NULL);
+	CHECK(!images_outdated(&fk.ctx));
+	free((char *)fk.ctx.mountinfo);
+	fk_cleanup(&fk);
+}
+
 static void create_volume(void)
 {
 	struct fk fk;
@@ -753,7 +848,8 @@ TEST_MAIN(T(formatted_with_cache), T(last_resort), T(formatted_dirty_cache_late)
 	  T(stop_with_dirty_data), T(injected_errors), T(module_without_register_raw),
 	  T(identity_checks),
 	  T(rerun_is_idempotent), T(missing_device_times_out),
-	  T(late_device_via_uevent), T(lifecycle_edits), T(create_volume))
+	  T(late_device_via_uevent), T(lifecycle_edits), T(create_volume),
+	  T(remove_volume), T(create_next_boot))
 
 __attribute__((constructor)) static void init(void)
 {
