@@ -51,7 +51,7 @@ tree() {
 	FSU=$(cat /proc/sys/kernel/random/uuid) BOOTU=$(cat /proc/sys/kernel/random/uuid)
 	U=$(cat /proc/sys/kernel/random/uuid)
 	truncate -s 1G "$W/cache.img"
-	truncate -s 64M "$W/blank.img"
+	truncate -s 64M "$W/blank.img" "$W/blank2.img"
 	make-bcache --block 512 --bucket 64k -C "$W/cache.img" >/dev/null
 	C=$(bcache-super-show "$W/cache.img" | awk '$1=="cset.uuid" {print $2}')
 	t=$W/tree
@@ -110,6 +110,7 @@ tree() {
 		-append "console=ttyS0 panic=-1 SP_U=$U SP_C=$C bctest=sysprep" \
 		-drive "file=$W/root.img,if=virtio,format=raw" \
 		-drive "file=$W/cache.img,if=virtio,format=raw" \
+		-drive "file=$W/$([ "$bootin" = 1 ] && echo blank2 || echo boot).img,if=virtio,format=raw" \
 		-drive "file=$W/blank.img,if=virtio,format=raw" </dev/null >"$W/prep.log" 2>&1
 	has "$W/prep.log" "BCTEST-RESULT sysprep PASS" || { bad prep "see $W/prep.log"; return 1; }
 }
