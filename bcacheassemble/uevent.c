@@ -39,7 +39,8 @@ static int open_unix(const char *path)
 
 int uevent_open(struct context *ctx)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	/* group 1: the kernel's events; group 2: udevd's, after its rules */
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 | 2 };
 	int size = 4 << 20, fd;
 
 	if (ctx->uevent_sock)
@@ -87,6 +88,28 @@ int uevent_parse(const char *buf, size_t len, struct uevent *ev)
 	return 0;
 }
 
+/*
+ * udevd's message, sent after its rules ran: "libudev\0", a header in host
+ * order (magic, header size, properties offset and length), then the
+ * device's KEY=VALUE properties. Only root may send to a uevent group.
+ */
+int uevent_parse_udev(const char *buf, size_t len, struct uevent *ev)
+{
+	uint32_t off, plen;
+
+	if (len < 24 || memcmp(buf, "libudev", 8))
+		return -EINVAL;
+	memcpy(&off, buf + 16, sizeof(off));
+	memcpy(&plen, buf + 20, sizeof(plen));
+	if (off < 24 || off > len || plen > len - off ||
+	    uevent_parse(buf + off, plen, ev) < 0)
+		return -EINVAL;
+	/* udev's DEVNAME is the node, "/dev/vdb"; the kernel's "vdb" */
+	if (!strncmp(ev->devname, "/dev/", 5))
+		memmove(ev->devname, ev->devname + 5, strlen(ev->devname) - 4);
+	return 0;
+}
+
 static int receive(int fd, struct uevent *ev)
 {
 	char buf[8192];
@@ -98,12 +121,17 @@ static int receive(int fd, struct uevent *ev)
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : negerrno();
 	buf[n] = 0;
-	/* On netlink, only the kernel (port 0) is believed. */
+	/*
+	 * The kernel (port 0), or udevd once it has made the device's links
+	 * (a bcachetab path such as /dev/disk/by-id/... exists only then).
+	 */
 	if (from.ss_family == AF_NETLINK &&
-	    ((struct sockaddr_nl *)&from)->nl_pid != 0)
+	    ((struct sockaddr_nl *)&from)->nl_pid != 0) {
+		if (uevent_parse_udev(buf, (size_t)n, ev) < 0)
+			return 0;
+	} else if (uevent_parse(buf, (size_t)n, ev) < 0) {
 		return 0;
-	if (uevent_parse(buf, (size_t)n, ev) < 0)
-		return 0;
+	}
 	if (strcmp(ev->subsystem, "block") || !ev->devname[0])
 		return 0;
 	return 1;

@@ -18,6 +18,10 @@
 #                 above; the new kernel and image are then read from the raw
 #                 disk image, as GRUB would, and must be what the guest
 #                 wrote; the guest boots them. No device registered twice.
+#   convert       plain disks: the running root and a mounted /data are
+#                 converted with --create --next-boot; the next boot has
+#                 both on bcacheN in writeback; --remove takes them back to
+#                 plain disks, data intact.
 #
 # usage: SUITE=trixie|bookworm run.sh [CASE...]
 # The root is made once by mkroot.sh and cached; the packages come from
@@ -55,9 +59,18 @@ tree() {
 	make-bcache --block 512 --bucket 64k -C "$W/cache.img" >/dev/null
 	C=$(bcache-super-show "$W/cache.img" | awk '$1=="cset.uuid" {print $2}')
 	t=$W/tree
-	printf '# NAME\tDEVICE\tCSET\tOPTIONS\nroot\tUUID=%s\t%s\traw,uuid=%s,mode=writeback,initrd\n' \
-		"$FSU" "$C" "$U" >"$t/etc/bcachetab"
+	printf '# NAME\tDEVICE\tCSET\tOPTIONS\n' >"$t/etc/bcachetab"
+	# convert: the admin converts the disks later, with --create --next-boot
+	[ "$convert" = 1 ] || printf 'root\tUUID=%s\t%s\traw,uuid=%s,mode=writeback,initrd\n' \
+		"$FSU" "$C" "$U" >>"$t/etc/bcachetab"
 	printf 'UUID=%s\t/\text4\terrors=remount-ro\t0 0\n' "$FSU" >"$t/etc/fstab"
+	if [ "$convert" = 1 ]; then
+		DU=$(cat /proc/sys/kernel/random/uuid)
+		mkdir -p "$W/data/d" "$t/data"
+		echo "$C" >"$t/root/upgrade/cset"
+		mkfs.ext4 -q -F -U "$DU" -d "$W/data" "$W/data.img" 256M
+		printf 'UUID=%s\t/data\text4\tdefaults\t0 2\n' "$DU" >>"$t/etc/fstab"
+	fi
 	[ "$bootin" = 1 ] || printf 'UUID=%s\t/boot\text4\tdefaults\t0 0\n' "$BOOTU" >>"$t/etc/fstab"
 	echo "systest-$suite" >"$t/etc/hostname"
 	echo "$new" >"$t/root/upgrade/kver"
@@ -103,6 +116,7 @@ tree() {
 	mkfs.ext4 -q -F -b 4096 -U "$FSU" -d "$t" "$W/root.img" 6G
 	echo "system $suite: root.img $(du -m "$W/root.img" | cut -f1) MiB used"
 	rm -rf "$t"
+	[ "$convert" = 1 ] && return 0
 	# the volume's first registration, as bcacheassemble --create leaves it
 	sh tests/vm/mkinitramfs.sh "$W/prep.gz" "$HOSTK" "$KO" bcacheassemble/bcacheassemble
 	timeout 600 qemu-system-x86_64 -accel tcg,thread=single -m 1024 -smp 2 -nographic \
@@ -126,6 +140,8 @@ boot() {
 		bootimg=$W/boot.img bootdir='' bootdisk="-drive file=$W/boot.img,if=none,id=d2,format=raw
 			-device virtio-blk-pci,drive=d2,serial=sysboot"
 	fi
+	[ -f "$W/data.img" ] && bootdisk="$bootdisk -drive file=$W/data.img,if=none,id=d3,format=raw
+		-device virtio-blk-pci,drive=d3,serial=sysdata"
 	debugfs -R "dump $bootdir/vmlinuz-$2 $W/vmlinuz" "$bootimg" >/dev/null 2>&1
 	debugfs -R "dump $bootdir/initrd.img-$2 $W/initrd" "$bootimg" >/dev/null 2>&1
 	if [ ! -s "$W/vmlinuz" ] || [ ! -s "$W/initrd" ]; then
@@ -216,19 +232,56 @@ case_bootin() {
 	else bad bootin-2 "see $L-2.log"; fi
 }
 
-bootin=0
+# The documented conversion of a running root and a mounted data disk
+# (--create --next-boot), the boot that follows, and the way back (--remove)
+case_convert() {
+	convert=1
+	tree || return
+	L=$W/convert
+	boot "$L-1.log" "$old" convert1
+	m1=$(grep -a "^SYSTEST wrote marker " "$L-1.log" | awk '{ print $4 }' | tr -d '\r')
+	d1=$(grep -a "^SYSTEST wrote dmarker " "$L-1.log" | awk '{ print $4 }' | tr -d '\r')
+	if [ "$(val "$L-1.log" create-root)" = 0 ] && [ "$(val "$L-1.log" create-data)" = 0 ] &&
+		has "$L-1.log" "^SYSTEST line root .*stale" && has "$L-1.log" "^SYSTEST line root .*initrd" &&
+		has "$L-1.log" "^SYSTEST line data .*stale" && [ "$(val "$L-1.log" data-mounted)" = 1 ] &&
+		has "$L-1.log" "^SYSTEST end "; then
+		ok "--create --next-boot on the mounted root and /data: lines written, images rebuilt, nothing registered"
+	else bad convert-1 "see $L-1.log"; return; fi
+	boot "$L-2.log" "$old" convert2
+	if up "$L-2.log" "$old" && [ "$(val "$L-2.log" marker)" = "$m1" ] &&
+		[ "$(val "$L-2.log" dmarker)" = "$d1" ] &&
+		has "$L-2.log" "^SYSTEST data-source /dev/bcache[0-9]" &&
+		has "$L-2.log" "^SYSTEST data-mode .*\[writeback\]" &&
+		! has "$L-2.log" "^SYSTEST line .*stale"; then
+		ok "the next boot: root and /data from bcacheN in writeback, no --force, data intact"
+	else bad convert-2 "see $L-2.log"; return; fi
+	boot "$L-3.log" "$old" convert3
+	if [ "$(val "$L-3.log" remove-data)" = 0 ] && [ "$(val "$L-3.log" remove-root)" = 0 ] &&
+		! has "$L-3.log" "^SYSTEST line " && has "$L-3.log" "^SYSTEST end "; then
+		ok "--remove data, --remove root: drained, detached, lines gone"
+	else bad convert-3 "see $L-3.log"; return; fi
+	boot "$L-4.log" "$old" report
+	if has "$L-4.log" "^SYSTEST root-source /dev/vd" && has "$L-4.log" "^SYSTEST data-source /dev/vd" &&
+		[ "$(val "$L-4.log" marker)" = "$m1" ] && [ "$(val "$L-4.log" dmarker)" = "$d1" ] &&
+		[ -z "$(val "$L-4.log" failed)" ] && [ "$(val "$L-4.log" bcache-devices)" = 0 ]; then
+		ok "the way back: plain disks mounted as before, data intact, no bcache device"
+	else bad convert-4 "see $L-4.log"; fi
+}
+
+bootin=0 convert=0
 cache=${CHROOT_CACHE:-/var/cache/bcacheassemble}/system-$suite
 kvers=$(sh tests/system/mkroot.sh "$suite") || exit 1
 old=${kvers% *} new=${kvers#* }
 ls build/deb/bcacheassemble_*.deb build/deb/bcacheassemble-dkms_*.deb >/dev/null ||
 	{ echo "missing build/deb packages (make deb)"; exit 1; }
 [ -f "$KO" ] || { echo "missing $KO (make -C kernel module)"; exit 1; }
-[ $# -gt 0 ] || set -- upgrade upgrade-fail bootin
+[ $# -gt 0 ] || set -- upgrade upgrade-fail bootin convert
 for c in "$@"; do
 	case $c in
 	upgrade) case_upgrade ;;
 	upgrade-fail) case_upgrade_fail ;;
 	bootin) case_bootin ;;
+	convert) case_convert ;;
 	*) bad "$c" "no such case" ;;
 	esac
 done

@@ -45,6 +45,28 @@ static void parse(void)
 	CHECK_INT(uevent_parse("", 0, &ev), -EINVAL);
 }
 
+/* udevd's message: a header, then the properties where it says. */
+static void parse_udev(void)
+{
+	static const char props[] = "ACTION=add\0SUBSYSTEM=block\0"
+				    "DEVNAME=/dev/vdb\0DEVLINKS=/dev/disk/by-id/virtio-X";
+	char m[256] = "libudev";
+	uint32_t magic = 0xcafefeed, hs = 40, off = 40, len = sizeof(props);
+	struct uevent ev;
+
+	memcpy(m + 8, &magic, 4);
+	memcpy(m + 12, &hs, 4);
+	memcpy(m + 16, &off, 4);
+	memcpy(m + 20, &len, 4);
+	memcpy(m + 40, props, sizeof(props));
+	CHECK_INT(uevent_parse_udev(m, 40 + sizeof(props), &ev), 0);
+	CHECK_STR(ev.devname, "vdb");
+	CHECK_STR(ev.action, "add");
+	/* properties past the end, a kernel message: refused */
+	CHECK_INT(uevent_parse_udev(m, 50, &ev), -EINVAL);
+	CHECK_INT(uevent_parse_udev("add@/x\0ACTION=add", 17, &ev), -EINVAL);
+}
+
 static void never(void)
 {
 	int fd = open_src();
@@ -98,4 +120,4 @@ static void netlink_opens(void)
 	}
 }
 
-TEST_MAIN(T(parse), T(never), T(twice_and_filtered), T(netlink_opens))
+TEST_MAIN(T(parse), T(parse_udev), T(never), T(twice_and_filtered), T(netlink_opens))
