@@ -29,7 +29,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 suite=${SUITE:-trixie}
-W=$(pwd)/build/system-$suite
+TOP=$(pwd)/build/system-$suite
 KO=kernel/build/bcache.ko
 HOSTK=$(printf '%s\n' /lib/modules/6.1.* | sort -V | tail -n 1)
 HOSTK=${HOSTK##*/}
@@ -277,6 +277,7 @@ ls build/deb/bcacheassemble_*.deb build/deb/bcacheassemble-dkms_*.deb >/dev/null
 [ -f "$KO" ] || { echo "missing $KO (make -C kernel module)"; exit 1; }
 [ $# -gt 0 ] || set -- upgrade upgrade-fail bootin convert
 for c in "$@"; do
+	W=$TOP/$c # a case's own tree, disks and logs: cases may run at once
 	case $c in
 	upgrade) case_upgrade ;;
 	upgrade-fail) case_upgrade_fail ;;
