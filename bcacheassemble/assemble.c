@@ -571,8 +571,10 @@ static void expire(struct assembly *a)
 
 		if (v->status == VOL_PENDING && v->no_wait)
 			snprintf(v->why, sizeof(v->why),
-				 "device %.200s not present yet; not waited for here",
-				 v->e->device);
+				 "device %.170s not present yet; %s",
+				 v->e->device, v->e->nofail ?
+				 "nofail: not waited for (registered when it "
+				 "appears)" : "not waited for here");
 		else if (v->status == VOL_PENDING)
 			set_why(v, VOL_FAILED, -ETIMEDOUT,
 				"device %s did not appear within %u s",

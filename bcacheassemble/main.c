@@ -258,6 +258,10 @@ static void report_volume(struct context *ctx, struct volume *v)
 			log_warn("%s: %s", v->e->name, v->why);
 		break;
 	case VOL_PENDING:
+		if (v->no_wait && v->e->nofail) {
+			log_notice("%s: %s", v->e->name, v->why);
+			break;
+		}
 		if (v->no_wait) {
 			log_info("%s: %s", v->e->name, v->why);
 			break;
@@ -326,6 +330,12 @@ static bool selected(const struct cli *c, const struct bt_entry *e)
 
 static bool waited_for(const struct cli *c, const struct bt_entry *e)
 {
+	/*
+	 * --scan at boot does not wait for a nofail volume (it must not hold
+	 * local-fs-pre.target): registered if there, else when udev sees it.
+	 */
+	if (e->nofail && !e->initrd && c->mode == M_SCAN)
+		return false;
 	return !c->initrd || e->initrd || c->kcmd.n_names;
 }
 
