@@ -572,9 +572,12 @@ static void expire(struct assembly *a)
 		if (v->status == VOL_PENDING && v->no_wait)
 			snprintf(v->why, sizeof(v->why),
 				 "device %.170s not present yet; %s",
-				 v->e->device, v->e->nofail ?
-				 "nofail: not waited for (registered when it "
-				 "appears)" : "not waited for here");
+				 v->e->device,
+				 v->e->netdev ? "_netdev: registered when it "
+						"appears" :
+				 v->e->nofail ? "nofail: not waited for "
+						"(registered when it appears)" :
+						"not waited for here");
 		else if (v->status == VOL_PENDING)
 			set_why(v, VOL_FAILED, -ETIMEDOUT,
 				"device %s did not appear within %u s",

@@ -557,6 +557,8 @@ int bt_format_entry(const struct bt_entry *e, char *buf, size_t len)
 		sb_opt(&b, &first, "nofail");
 	if (e->noauto)
 		sb_opt(&b, &first, "noauto");
+	if (e->netdev)
+		sb_opt(&b, &first, "_netdev");
 	if (e->initrd)
 		sb_opt(&b, &first, "initrd");
 	if (e->stale)

@@ -38,6 +38,7 @@ struct bt_entry {
 	uint8_t cset[16];
 
 	bool raw, nofail, noauto, initrd;
+	bool netdev;          /* _netdev: its disk comes with the network */
 	/*
 	 * stale: the volume ran without its cache set since the set last saw
 	 * it, so the set's copy of its blocks must never be served: the next

@@ -258,7 +258,7 @@ static void report_volume(struct context *ctx, struct volume *v)
 			log_warn("%s: %s", v->e->name, v->why);
 		break;
 	case VOL_PENDING:
-		if (v->no_wait && v->e->nofail) {
+		if (v->no_wait && (v->e->nofail || v->e->netdev)) {
 			log_notice("%s: %s", v->e->name, v->why);
 			break;
 		}
@@ -332,9 +332,10 @@ static bool waited_for(const struct cli *c, const struct bt_entry *e)
 {
 	/*
 	 * --scan at boot does not wait for a nofail volume (it must not hold
-	 * local-fs-pre.target): registered if there, else when udev sees it.
+	 * local-fs-pre.target) nor a _netdev one (its disk comes with the
+	 * network, later): registered if there, else when udev sees it.
 	 */
-	if (e->nofail && !e->initrd && c->mode == M_SCAN)
+	if ((e->nofail || e->netdev) && !e->initrd && c->mode == M_SCAN)
 		return false;
 	return !c->initrd || e->initrd || c->kcmd.n_names;
 }

@@ -63,6 +63,8 @@ static int opt_flag(const struct opt_def *d, struct bt_entry *e,
 		e->nofail = true;
 	else if (!strcmp(d->name, "noauto"))
 		e->noauto = true;
+	else if (!strcmp(d->name, "_netdev"))
+		e->netdev = true;
 	else if (!strcmp(d->name, "initrd"))
 		e->initrd = true;
 	else if (!strcmp(d->name, "stale"))
@@ -162,7 +164,11 @@ static int opt_seconds(const struct opt_def *d, struct bt_entry *e,
 
 	if (r < 0)
 		return r;
-	if (!strcmp(d->name, "timeout")) {
+	if (!strcmp(d->name, "timeout") ||
+	    !strcmp(d->name, "x-systemd.device-timeout")) {
+		if (e->has_timeout)
+			return bt_fail(msg, msglen, "timeout= and "
+				       "x-systemd.device-timeout= both given");
 		e->timeout = (unsigned)v;
 		e->has_timeout = true;
 	} else {
@@ -248,6 +254,7 @@ static const struct opt_def opts[] = {
 	{ .name = "raw", .parse = opt_flag },
 	{ .name = "nofail", .parse = opt_flag },
 	{ .name = "noauto", .parse = opt_flag },
+	{ .name = "_netdev", .parse = opt_flag },
 	{ .name = "initrd", .parse = opt_flag },
 	{ .name = "stale", .parse = opt_flag },
 	{ .name = "serial", .takes_value = true, .parse = opt_serial },
@@ -259,6 +266,9 @@ static const struct opt_def opts[] = {
 	{ .name = "block", .takes_value = true, .parse = opt_block },
 	{ .name = "size", .takes_value = true, .parse = opt_size },
 	{ .name = "timeout", .takes_value = true, .parse = opt_seconds },
+	/* fstab's spelling, as systemd-cryptsetup takes it in crypttab */
+	{ .name = "x-systemd.device-timeout", .takes_value = true,
+	  .parse = opt_seconds },
 	{ .name = "wait", .takes_value = true, .parse = opt_seconds },
 	{ .name = "sequential_cutoff", .takes_value = true,
 	  .parse = opt_tunable_size, .attr = "sequential_cutoff" },

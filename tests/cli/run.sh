@@ -119,6 +119,12 @@ if [ "$(cat "$T/root/sys/fs/bcache/register_raw")" = "$want" ]; then ok; else
 	bad "register_raw got '$(cat "$T/root/sys/fs/bcache/register_raw")'"; fi
 expect scan-nofail 1 "gone: device /dev/vdz not present yet; nofail: not waited for" -- \
 	"$BIN" --scan -t 0 -w 0
+# _netdev and x-systemd.device-timeout=: a network disk is not waited for
+tab "n /dev/vdy - _netdev,x-systemd.device-timeout=300"
+expect scan-netdev 0 "n: device /dev/vdy not present yet; _netdev: registered when it appears" -- \
+	"$BIN" --scan -t 5
+tab "n /dev/vdy - timeout=3,x-systemd.device-timeout=300"
+expect timeout-twice 2 "timeout= and x-systemd.device-timeout= both given" -- "$BIN" --check
 
 # a bad line is reported where it is and skipped; the rest assembles
 newtree
