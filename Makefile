@@ -199,7 +199,7 @@ install: $(BIN)
 	$(SUBST) systemd/bcacheassemble-initramfs.service.in \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble-initramfs.service
 	install -m 0644 systemd/bcacheassemble-last-resort.timer \
-		systemd/bcacheassemble-initramfs.path $(DESTDIR)$(SYSTEMDUNITDIR)/
+		$(DESTDIR)$(SYSTEMDUNITDIR)/
 	for f in dracut-module/90bcacheassemble/*; do \
 		$(SUBST) $$f >$(DESTDIR)$(DRACUTDIR)/$${f##*/}; done
 	chmod 0755 $(DESTDIR)$(DRACUTDIR)/*

@@ -297,7 +297,7 @@ static void clear_stale(struct assembly *a, struct volume *v,
 	if (n.initrd)
 		log_notice("%s: writethrough until the initramfs images have "
 			   "the new line (bcacheassemble --update-images, run "
-			   "by bcacheassemble-initramfs.path)",
+			   "by bcacheassemble-initramfs.service after the boot)",
 			   v->e->name);
 }
 

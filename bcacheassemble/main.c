@@ -920,7 +920,7 @@ static int do_lifecycle_locked(struct context *ctx, const struct cli *c);
 /*
  * A change to an 'initrd' volume leaves the images outdated: they are
  * rebuilt now, while the admin watches, not at the next boot. If that
- * fails, the command says so and what to run; bcacheassemble-initramfs.path
+ * fails, the command says so and what to run; bcacheassemble-initramfs.service
  * retries, after multi-user.target.
  */
 static int refresh_images(struct context *ctx, int rc)

@@ -34,8 +34,9 @@ int state_run_marks(struct context *ctx, uint8_t (**out)[16]) _must_check_;
  * The initramfs images carry a copy of bcachetab. When a line of an
  * 'initrd' volume changed toward the safe side, the images can follow later:
  * a persistent flag (ctx->imageflag, on the same file system as bcachetab)
- * says they must be rebuilt, and bcacheassemble-initramfs.path starts
- * 'bcacheassemble --update-images' for it, off the boot path. Changes
+ * says they must be rebuilt: the command that changed the line rebuilds
+ * them when it ends, and bcacheassemble-initramfs.service (after
+ * multi-user.target) any that a boot finds outdated. Changes
  * toward the unsafe side rebuild the images first (images_update()).
  */
 int images_flag_outdated(struct context *ctx, const char *why) _must_check_;

@@ -100,7 +100,7 @@ tree() {
 	*) bad install "module after install, removal, install: $k1 $k2 $k3"; return 1 ;;
 	esac
 	rm -f "$t"/tmp/*.deb
-	inroot systemctl enable bcacheassemble.service bcacheassemble-initramfs.path >>"$W/install.log" 2>&1
+	inroot systemctl enable bcacheassemble.service bcacheassemble-initramfs.service >>"$W/install.log" 2>&1
 	if [ "$bootin" = 1 ]; then
 		# the packages rebuilt the images: reboot straight away
 		has "$W/install.log" "update-initramfs -u -k all" ||
