@@ -607,18 +607,23 @@ static int remove_on(struct context *ctx, const struct lifecycle_args *a,
 		     struct target *t)
 {
 	struct bt_entry e = *t->e;
-	bool registered = t->d && backing_registered(ctx, t->d->name);
 	int marked = e.has_uuid ? state_run_marked(ctx, e.uuid) : 0, rc;
+	struct kview k = { .mode = MODE_UNSET };
+	bool registered;
 
-	if (!registered && e.raw &&
-	    policy_raw_may_hold_dirty(&e, marked != 0, NULL)) {
-		log_err("%s: not registered, and its cache set may hold dirty "
+	if (t->d)
+		kview_read(ctx, t->d->name, &k);
+	registered = k.registered;
+	/* without its set here, nothing can write its dirty data back */
+	if (e.raw && !k.attached &&
+	    policy_raw_may_hold_dirty(&e, marked != 0, registered ? &k : NULL)) {
+		log_err("%s: its cache set is not attached and may hold dirty "
 			"data for it; bring the set back and run --scan, then "
 			"--remove (or give that data up: --run --force)",
 			e.name);
 		return EXIT_FAILED;
 	}
-	if (registered && e.has_cset) {
+	if (k.attached) {
 		rc = detach_on(ctx, a, t);
 		if (rc != EXIT_OK)
 			return rc;
