@@ -213,7 +213,7 @@ case_bootin() {
 	m1=$(grep -a "^SYSTEST wrote marker " "$L-1.log" | awk '{ print $4 }' | tr -d '\r')
 	if up "$L-1.log" "$old" && [ "$(val "$L-1.log" apt-rc)" = 0 ] &&
 		[ "$(val "$L-1.log" new-image)" = yes ] &&
-		has "$L-1.log" "^SYSTEST line root .*mode=writeback" &&
+		has "$L-1.log" "^SYSTEST line root[[:space:]].*mode=writeback" &&
 		has "$L-1.log" "^SYSTEST image $new .*register_raw=yes" &&
 		! has "$L-1.log" "register_raw=no"; then
 		ok "bcache-tools installed, first boot straight after the packages; kernel $new installed into /boot on the raw root (writethrough, line writeback)"
@@ -242,8 +242,8 @@ case_convert() {
 	m1=$(grep -a "^SYSTEST wrote marker " "$L-1.log" | awk '{ print $4 }' | tr -d '\r')
 	d1=$(grep -a "^SYSTEST wrote dmarker " "$L-1.log" | awk '{ print $4 }' | tr -d '\r')
 	if [ "$(val "$L-1.log" create-root)" = 0 ] && [ "$(val "$L-1.log" create-data)" = 0 ] &&
-		has "$L-1.log" "^SYSTEST line root .*stale" && has "$L-1.log" "^SYSTEST line root .*initrd" &&
-		has "$L-1.log" "^SYSTEST line data .*stale" && [ "$(val "$L-1.log" data-mounted)" = 1 ] &&
+		has "$L-1.log" "^SYSTEST line root[[:space:]].*stale" && has "$L-1.log" "^SYSTEST line root[[:space:]].*initrd" &&
+		has "$L-1.log" "^SYSTEST line data[[:space:]].*stale" && [ "$(val "$L-1.log" data-mounted)" = 1 ] &&
 		has "$L-1.log" "^SYSTEST end "; then
 		ok "--create --next-boot on the mounted root and /data: lines written, images rebuilt, nothing registered"
 	else bad convert-1 "see $L-1.log"; return; fi
