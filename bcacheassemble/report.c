@@ -13,6 +13,9 @@
 #include "sysfs.h"
 #include "uuidtext.h"
 
+/* As many BCACHEASSEMBLE_LINK_n as 61-bcacheassemble.rules reads. */
+#define KEEP_LINKS_MAX 16
+
 static const char *const mode_words[] = { "writethrough", "writeback",
 					  "writearound", "none" };
 
@@ -165,21 +168,39 @@ static const struct bt_entry *entry_for(struct context *ctx,
 	return NULL;
 }
 
-/* A raw disk's filesystem belongs to bcacheN: drop its by-uuid/label links. */
+/* The disk's link al->v[i] without "/dev/", or NULL if it must go. */
+static const char *kept_link(const struct aliases *al, int i)
+{
+	const char *a = al->v[i];
+
+	if (!strncmp(a, "/dev/", 5))
+		a += 5;
+	if (!strncmp(a, "disk/by-uuid/", 13) ||
+	    !strncmp(a, "disk/by-label/", 14))
+		return NULL;
+	return a;
+}
+
+/*
+ * A raw disk's filesystem belongs to bcacheN: drop its by-uuid/label links.
+ * One variable per link kept (BCACHEASSEMBLE_LINK_0...): udev replaces the
+ * spaces of a substituted value, whatever string_escape says (systemd 257),
+ * so a list in one variable would become one nonsense link.
+ */
 static void keep_links(FILE *out, const struct aliases *al)
 {
-	fprintf(out, "BCACHEASSEMBLE_KEEP_LINKS=");
-	for (int i = 0, n = 0; al && i < al->n; i++) {
-		const char *a = al->v[i];
+	int n = 0;
 
-		if (!strncmp(a, "/dev/", 5))
-			a += 5;
-		if (!strncmp(a, "disk/by-uuid/", 13) ||
-		    !strncmp(a, "disk/by-label/", 14))
-			continue;
-		fprintf(out, "%s%s", n++ ? " " : "", a);
-	}
+	fprintf(out, "BCACHEASSEMBLE_KEEP_LINKS=");
+	for (int i = 0; al && i < al->n; i++)
+		if (kept_link(al, i))
+			fprintf(out, "%s%s", n++ ? " " : "", kept_link(al, i));
 	fprintf(out, "\n");
+	n = 0;
+	for (int i = 0; al && i < al->n && n < KEEP_LINKS_MAX; i++)
+		if (kept_link(al, i))
+			fprintf(out, "BCACHEASSEMBLE_LINK_%d=%s\n", n++,
+				kept_link(al, i));
 }
 
 /* A bcachetab line describing a registered backing device. */

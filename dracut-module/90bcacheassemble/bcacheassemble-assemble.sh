@@ -4,5 +4,5 @@
 # then claimed by the kernel) and report what waits. No waiting here: the
 # initqueue runs the settled hook as disks appear.
 [ -x /usr/sbin/bcacheassemble ] || return 0
-date +%s >/run/bcacheassemble.start 2>/dev/null
+read -r up _ </proc/uptime && echo "${up%%.*}" >/run/bcacheassemble.start
 /usr/sbin/bcacheassemble --initrd --scan -t 0 -w 0

@@ -199,6 +199,7 @@ generator() {
 		has "$L-1.log" "BOOTTEST data-d1 [0-9a-f]" && has "$L-1.log" "BOOTTEST fmt bcache" &&
 		has "$L-1.log" "BOOTTEST link-name bcache[0-9]" && has "$L-1.log" "BOOTTEST link-uuid .*$U" &&
 		has "$L-1.log" "BOOTTEST fs-uuid-link bcache[0-9]" &&
+		has "$L-1.log" "BOOTTEST raw-path-links [1-9][0-9]* 0" &&
 		has "$L-1.log" "BOOTTEST root-mode-b1 .*\[writeback\]"; then
 		ok "$g cache present, writeback root from bcacheN (by-uuid resolves to it; /dev/bcache links), data and formatted volumes"
 	else bad "$g 1" "see $L-1.log"; fi

@@ -168,6 +168,9 @@ expect stop-unknown 2 "nope: no such volume" -- "$BIN" --stop nope
 tab "raw1 /dev/disk/by-id/virtio-X - raw,uuid=$U1"
 expect export-alias 0 "BCACHEASSEMBLE_KEEP_LINKS=disk/by-id/virtio-X disk/by-path/p1" -- \
 	"$BIN" --export /dev/vdc disk/by-uuid/abc disk/by-id/virtio-X disk/by-label/L disk/by-path/p1
+expect export-link-vars 0 "BCACHEASSEMBLE_LINK_0=disk/by-id/virtio-X
+BCACHEASSEMBLE_LINK_1=disk/by-path/p1" -- \
+	"$BIN" --export /dev/vdc disk/by-uuid/abc disk/by-id/virtio-X disk/by-label/L disk/by-path/p1
 expect export-noalias 0 "" -- sh -c "! $BIN --export /dev/vdc disk/by-id/other | grep -q NAME"
 
 # --initrd and the kernel command line
