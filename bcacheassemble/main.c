@@ -1030,11 +1030,32 @@ static int initrd_setup(struct context *ctx, struct cli *c)
  * start held volumes without their cache set, except those that may hold
  * dirty data, which keep waiting.
  */
+/* Is any selected volume registered and held back? (Read, no lock.) */
+static bool any_held(struct context *ctx, const struct cli *c,
+		     const struct bcachetab *tab)
+{
+	for (size_t i = 0; i < tab->n_entries; i++)
+		if (selected(c, &tab->entries[i]) &&
+		    volume_held(ctx, tab->entries[i].name))
+			return true;
+	return false;
+}
+
 static int do_last_resort(struct context *ctx, const struct cli *c)
 {
 	struct bcachetab tab;
-	int lock = take_lock(ctx, true, 60), rc;
+	int lock, rc;
 
+	/* nothing held: done, without waiting for another holder's lock */
+	if (config_load(ctx, &tab, false) < 0)
+		return EXIT_CONFIG;
+	if (!any_held(ctx, c, &tab)) {
+		bcachetab_free(&tab);
+		return EXIT_OK;
+	}
+	bcachetab_free(&tab);
+	/* --update-images may hold the lock for its 600 s */
+	lock = take_lock(ctx, true, 600);
 	if (lock < 0)
 		return EXIT_FAILED;
 	rc = config_load(ctx, &tab, false);

@@ -162,7 +162,7 @@ boot() {
 # failed, no raw disk mounted
 up() {
 	[ "$(val "$1" kernel)" = "$2" ] && has "$1" "^SYSTEST root-source /dev/bcache[0-9]" &&
-		has "$1" "^SYSTEST root-mode .*\[${rootmode:-writeback}\]" && [ -z "$(val "$1" failed)" ] &&
+		has "$1" "^SYSTEST root-mode .*\[${rootmode:-writeback}\]" && ! has "$1" "^SYSTEST failed [a-z]" &&
 		[ "$(val "$1" service)" = active ] && [ "$(val "$1" raw-mounted)" = 0 ] &&
 		! has "$1" "already registered" && has "$1" "^SYSTEST end "
 }
@@ -263,7 +263,7 @@ case_convert() {
 	boot "$L-4.log" "$old" report
 	if has "$L-4.log" "^SYSTEST root-source /dev/vd" && has "$L-4.log" "^SYSTEST data-source /dev/vd" &&
 		[ "$(val "$L-4.log" marker)" = "$m1" ] && [ "$(val "$L-4.log" dmarker)" = "$d1" ] &&
-		[ -z "$(val "$L-4.log" failed)" ] && [ "$(val "$L-4.log" bcache-devices)" = 0 ]; then
+		! has "$L-4.log" "^SYSTEST failed [a-z]" && [ "$(val "$L-4.log" bcache-devices)" = 0 ]; then
 		ok "the way back: plain disks mounted as before, data intact, no bcache device"
 	else bad convert-4 "see $L-4.log"; fi
 }
