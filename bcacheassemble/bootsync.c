@@ -38,7 +38,7 @@ static uint64_t dirty_kib(struct context *ctx, const char *dev)
 	return (uint64_t)(v + 0.5);
 }
 
-int boot_drain(struct context *ctx, const char *dev, unsigned timeout,
+int volume_drain(struct context *ctx, const char *dev, unsigned timeout,
 	       uint64_t *dirty)
 {
 	struct kview k;

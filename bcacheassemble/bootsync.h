@@ -18,7 +18,7 @@
  * timeout seconds. *dirty_kib: the dirty data found. -ETIMEDOUT when the
  * cache still holds dirty data at the deadline.
  */
-int boot_drain(struct context *ctx, const char *dev, unsigned timeout,
+int volume_drain(struct context *ctx, const char *dev, unsigned timeout,
 	       uint64_t *dirty_kib) _must_check_;
 
 /*

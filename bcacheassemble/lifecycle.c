@@ -9,6 +9,7 @@
 
 #include "assemble.h"
 #include "bootfs.h"
+#include "bootsync.h"
 #include "config.h"
 #include "devices.h"
 #include "kernel.h"
@@ -511,29 +512,35 @@ int do_attach(struct context *ctx, const struct lifecycle_args *a)
 	return on_target(ctx, a, true, attach_on);
 }
 
-/* Leave writeback in the kernel and wait until every dirty block is home. */
+/*
+ * Leave writeback in the kernel and wait until every dirty block is home
+ * (written back without rate limit meanwhile).
+ */
 static int drain(struct context *ctx, struct target *t, const char *why,
 		 unsigned timeout)
 {
-	struct kview k;
+	uint64_t kib;
+	int r = volume_drain(ctx, t->d->name, timeout, &kib);
 
-	kview_read(ctx, t->d->name, &k);
-	if (k.mode == MODE_WRITEBACK &&
-	    kattr_write(ctx, t->d->name, "cache_mode", "writethrough") < 0) {
-		log_err("%s: the kernel refused to leave writeback", t->e->name);
-		return EXIT_FAILED;
-	}
-	if (wait_state(ctx, t->d->name, "clean", timeout) < 0) {
+	if (r == -ETIMEDOUT) {
 		log_err("%s: dirty data is still being written back after %u "
 			"s; bcachetab is unchanged: run %s again later",
 			t->e->name, timeout, why);
 		return EXIT_HELD;
 	}
+	if (r < 0) {
+		log_err("%s: the kernel refused to leave writeback (%s)",
+			t->e->name, strerror(-r));
+		return EXIT_FAILED;
+	}
+	if (kib)
+		log_notice("%s: %" PRIu64 " KiB of dirty data written back",
+			   t->e->name, kib);
 	return EXIT_OK;
 }
 
-static int detach_on(struct context *ctx, const struct lifecycle_args *a,
-		struct target *t)
+static int detach_steps(struct context *ctx, const struct lifecycle_args *a,
+			struct target *t, const char *why)
 {
 	struct bt_entry e;
 	int rc = EXIT_OK;
@@ -543,7 +550,7 @@ static int detach_on(struct context *ctx, const struct lifecycle_args *a,
 		log_notice("%s: has no cache set", a->name);
 		return rc;
 	}
-	rc = t->e->raw ? drain(ctx, t, "--detach", a->timeout) : EXIT_OK;
+	rc = t->e->raw ? drain(ctx, t, why, a->timeout) : EXIT_OK;
 	if (rc != EXIT_OK)
 		return rc;
 	/*
@@ -575,6 +582,12 @@ static int detach_on(struct context *ctx, const struct lifecycle_args *a,
 	if (replace_line(ctx, t, &e) < 0)
 		rc = EXIT_FAILED;
 	return rc;
+}
+
+static int detach_on(struct context *ctx, const struct lifecycle_args *a,
+		     struct target *t)
+{
+	return detach_steps(ctx, a, t, "--detach");
 }
 
 int do_detach(struct context *ctx, const struct lifecycle_args *a)
@@ -624,7 +637,7 @@ static int remove_on(struct context *ctx, const struct lifecycle_args *a,
 		return EXIT_FAILED;
 	}
 	if (k.attached) {
-		rc = detach_on(ctx, a, t);
+		rc = detach_steps(ctx, a, t, "--remove");
 		if (rc != EXIT_OK)
 			return rc;
 	}

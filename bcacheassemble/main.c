@@ -817,7 +817,7 @@ static int sync_boot_volume(struct context *ctx, const struct cli *c,
 	char dir[PATH_MAX], cfg[PATH_MAX], **files = NULL;
 	int r, n, bad_files = 0, checked = 0;
 
-	r = boot_drain(ctx, d->name, timeout, &kib);
+	r = volume_drain(ctx, d->name, timeout, &kib);
 	if (r < 0) {
 		log_err("%s: %s holds /boot, and its cache %s: the bootloader "
 			"would read old blocks. Do not reboot; run 'bcacheassemble "
