@@ -221,7 +221,8 @@ case_bootin() {
 	rm -f "$W/vmlinuz" "$W/initrd"
 	debugfs -R "dump /boot/vmlinuz-$new $W/vmlinuz" "$W/root.img" >/dev/null 2>&1
 	debugfs -R "dump /boot/initrd.img-$new $W/initrd" "$W/root.img" >/dev/null 2>&1
-	gk=$(val "$L-1.log" "bootfile vmlinuz-$new") gi=$(val "$L-1.log" "bootfile initrd.img-$new")
+	gk=$(val "$L-1.log" "bootfile vmlinuz-$new" | awk '{ print $2 }')
+	gi=$(val "$L-1.log" "bootfile initrd.img-$new" | awk '{ print $2 }')
 	hk=$(sha256sum <"$W/vmlinuz" | cut -d' ' -f1) hi=$(sha256sum <"$W/initrd" | cut -d' ' -f1)
 	if [ -n "$gi" ] && [ "$gk" = "$hk" ] && [ "$gi" = "$hi" ]; then
 		ok "the raw disk holds vmlinuz and initrd.img of $new as the guest wrote them (GRUB's view)"
