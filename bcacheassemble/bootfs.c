@@ -8,24 +8,31 @@
 
 #include "sysfs.h"
 
+/* The next mount of mountinfo f: its major:minor and mount point. */
+static bool mountinfo_next(FILE *f, char mm[64], char mp[4096])
+{
+	char line[4096];
+
+	while (fgets(line, sizeof(line), f))
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
+		if (sscanf(line, "%*s %*s %63s %*s %4095s", mm, mp) == 2)
+			return true;
+	return false;
+}
+
 /* major:minor of the mount at path (the last one mounted there). */
 static bool mount_dev(const char *mountinfo, const char *path, char *dev,
 		      size_t len)
 {
 	_cleanup_fclose_ FILE *f = fopen(mountinfo, "re");
-	char line[4096], mp[4096], mm[64];
+	char mp[4096], mm[64];
 	bool found = false;
 
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ...; the last one wins */
-		if (sscanf(line, "%*s %*s %63s %*s %4095s", mm, mp) == 2 &&
-		    !strcmp(mp, path)) {
+	while (f && mountinfo_next(f, mm, mp))
+		if (!strcmp(mp, path)) {
 			snprintf(dev, len, "%s", mm);
 			found = true;
 		}
-	}
 	return found;
 }
 
@@ -85,11 +92,10 @@ static bool mounted_at(struct context *ctx, const char *want, char *where,
 		       size_t len)
 {
 	_cleanup_fclose_ FILE *f = fopen(ctx->mountinfo, "re");
-	char line[4096], mp[4096], mm[64];
+	char mp[4096], mm[64];
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s %*s %63s %*s %4095s", mm, mp) == 2 &&
-		    !strcmp(mm, want)) {
+	while (f && mountinfo_next(f, mm, mp))
+		if (!strcmp(mm, want)) {
 			snprintf(where, len, "%s", mp);
 			return true;
 		}
@@ -141,4 +147,23 @@ bool disk_in_use(struct context *ctx, const struct blockdev *d, char *what,
 		}
 	closedir(dir);
 	return false;
+}
+
+bool boot_on_bcache(struct context *ctx)
+{
+	static const char *const mounts[] = { "/boot/efi", "/efi", "/boot" };
+	char mm[64], rel[128];
+	bool any = false;
+
+	for (size_t i = 0; i < ARRAY_SIZE(mounts) && !any; i++)
+		if (mount_dev(ctx->mountinfo, mounts[i], mm, sizeof(mm))) {
+			snprintf(rel, sizeof(rel), "dev/block/%s/bcache", mm);
+			any = sysfs_exists(ctx, rel);
+		}
+	if (!any && !mount_dev(ctx->mountinfo, "/boot", mm, sizeof(mm)) &&
+	    root_has_boot(ctx) && mount_dev(ctx->mountinfo, "/", mm, sizeof(mm))) {
+		snprintf(rel, sizeof(rel), "dev/block/%s/bcache", mm);
+		any = sysfs_exists(ctx, rel);
+	}
+	return any;
 }

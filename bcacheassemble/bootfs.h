@@ -28,3 +28,8 @@ bool disk_mounted(struct context *ctx, const struct blockdev *d, char *where,
 /* Is the bcache device of backing device dev mounted, and where? */
 bool volume_mounted(struct context *ctx, const char *dev, char *where,
 		    size_t len);
+/*
+ * Is any file system the firmware or bootloader reads on a bcache device?
+ * From mountinfo and sysfs alone: no device is probed.
+ */
+bool boot_on_bcache(struct context *ctx);

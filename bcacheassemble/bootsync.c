@@ -14,62 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kernel.h"
-#include "lifecycle.h"
 
 #define CHUNK (1024 * 1024)
 #define EXTENTS 64
-
-static uint64_t dirty_kib(struct context *ctx, const char *dev)
-{
-	char buf[64], *end;
-	double v;
-
-	/* "13.2M", "512k", "0.0k" */
-	if (kattr_read(ctx, dev, "dirty_data", buf, sizeof(buf)) < 0)
-		return 0;
-	v = strtod(buf, &end);
-	switch (*end) {
-	case 'G': v *= 1024 * 1024; break;
-	case 'M': v *= 1024; break;
-	case 'k': break;
-	default: v /= 1024; break;
-	}
-	return (uint64_t)(v + 0.5);
-}
-
-int volume_drain(struct context *ctx, const char *dev, unsigned timeout,
-	       uint64_t *dirty)
-{
-	struct kview k;
-	char pct[32] = "";
-	int r;
-
-	sync();
-	kview_read(ctx, dev, &k);
-	*dirty = 0;
-	if (!k.registered)
-		return -ENODEV;
-	if (k.mode == MODE_WRITEBACK &&
-	    (r = kattr_write(ctx, dev, "cache_mode", "writethrough")) < 0)
-		return r;
-	if (!k.dirty)
-		return 0;
-	*dirty = dirty_kib(ctx, dev);
-	/* writeback_percent=0: no rate limit on writing back */
-	if (kattr_read(ctx, dev, "writeback_percent", pct, sizeof(pct)) < 0)
-		pct[0] = 0;
-	if (kattr_write(ctx, dev, "writeback_percent", "0") < 0)
-		pct[0] = 0;
-	r = wait_state(ctx, dev, "clean", timeout);
-	if (pct[0]) {
-		/* the old rate back; a tunable, not worth failing for */
-		int ignored = kattr_write(ctx, dev, "writeback_percent", pct);
-
-		(void)ignored;
-	}
-	return r;
-}
 
 /* Read len bytes at off from fd into buf, all of them or -EIO. */
 static int read_full(int fd, void *buf, size_t len, uint64_t off)
@@ -234,6 +181,17 @@ int boot_list_files(const char *dir, char ***out)
 		n++;
 	}
 	closedir(d);
+	/* and GRUB's configuration */
+	if (!de) {
+		char cfg[PATH_MAX], **p;
+		struct stat st;
+
+		snprintf(cfg, sizeof(cfg), "%.4000s/grub/grub.cfg", dir);
+		if (lstat(cfg, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (p = realloc(v, (size_t)(n + 1) * sizeof(*v))) &&
+		    (v = p, v[n] = strdup(cfg)))
+			n++;
+	}
 	if (de) { /* stopped early: out of memory */
 		boot_free_files(v, n);
 		return -ENOMEM;

@@ -9,7 +9,6 @@
 
 #include "assemble.h"
 #include "bootfs.h"
-#include "bootsync.h"
 #include "config.h"
 #include "devices.h"
 #include "kernel.h"
@@ -510,6 +509,59 @@ static int attach_on(struct context *ctx, const struct lifecycle_args *a,
 int do_attach(struct context *ctx, const struct lifecycle_args *a)
 {
 	return on_target(ctx, a, true, attach_on);
+}
+
+static uint64_t dirty_kib(struct context *ctx, const char *dev)
+{
+	char buf[64], *end;
+	double v;
+
+	/* "13.2M", "512k", "0.0k" */
+	if (kattr_read(ctx, dev, "dirty_data", buf, sizeof(buf)) < 0)
+		return 0;
+	v = strtod(buf, &end);
+	switch (*end) {
+	case 'G': v *= 1024 * 1024; break;
+	case 'M': v *= 1024; break;
+	case 'k': break;
+	default: v /= 1024; break;
+	}
+	return (uint64_t)(v + 0.5);
+}
+
+int volume_drain(struct context *ctx, const char *dev, unsigned timeout,
+	       uint64_t *dirty)
+{
+	struct kview k;
+	char pct[32] = "";
+	int r;
+
+	sync();
+	kview_read(ctx, dev, &k);
+	*dirty = 0;
+	if (!k.registered)
+		return -ENODEV;
+	if (k.mode == MODE_WRITEBACK &&
+	    (r = kattr_write(ctx, dev, "cache_mode", "writethrough")) < 0)
+		return r;
+	/* read again: a write before the switch may have left dirty data */
+	kview_read(ctx, dev, &k);
+	if (!k.dirty)
+		return 0;
+	*dirty = dirty_kib(ctx, dev);
+	/* writeback_percent=0: no rate limit on writing back */
+	if (kattr_read(ctx, dev, "writeback_percent", pct, sizeof(pct)) < 0)
+		pct[0] = 0;
+	if (kattr_write(ctx, dev, "writeback_percent", "0") < 0)
+		pct[0] = 0;
+	r = wait_state(ctx, dev, "clean", timeout);
+	if (pct[0]) {
+		/* the old rate back; a tunable, not worth failing for */
+		int ignored = kattr_write(ctx, dev, "writeback_percent", pct);
+
+		(void)ignored;
+	}
+	return r;
 }
 
 /*

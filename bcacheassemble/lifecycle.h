@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "bcachetab.h"
 #include "context.h"
@@ -35,6 +36,15 @@ int do_run(struct context *ctx, const struct lifecycle_args *args);
 int do_stop(struct context *ctx, const struct lifecycle_args *args);
 /* Is the volume registered and held back (not running)? */
 bool volume_held(struct context *ctx, const char *name);
+
+/*
+ * sync(), keep the volume of backing device dev out of writeback, and write
+ * back whatever dirty data it still holds (at full speed), waiting up to
+ * timeout seconds. *dirty_kib: the dirty data found. -ETIMEDOUT when the
+ * cache still holds dirty data at the deadline.
+ */
+int volume_drain(struct context *ctx, const char *dev, unsigned timeout,
+	       uint64_t *dirty_kib) _must_check_;
 
 /* Wait (bounded) until the backing device's sysfs state reads want. */
 int wait_state(struct context *ctx, const char *dev, const char *want,

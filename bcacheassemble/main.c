@@ -814,7 +814,7 @@ static int sync_boot_volume(struct context *ctx, const struct cli *c,
 	unsigned timeout = c->timeout >= 0 ? (unsigned)c->timeout : 600;
 	uint64_t kib, bad, off = e && e->has_data_offset ? e->data_offset * 512 : 0;
 	const char *name = e ? e->name : d->name;
-	char dir[PATH_MAX], cfg[PATH_MAX], **files = NULL;
+	char dir[PATH_MAX], **files = NULL;
 	int r, n, bad_files = 0, checked = 0;
 
 	r = volume_drain(ctx, d->name, timeout, &kib);
@@ -837,12 +837,9 @@ static int sync_boot_volume(struct context *ctx, const struct cli *c,
 		log_err("%s: cannot list %s: %s", name, dir, strerror(-n));
 		return EXIT_FAILED;
 	}
-	snprintf(cfg, sizeof(cfg), "%.3000s/grub/grub.cfg", dir);
-	for (int i = 0; i <= n; i++) {
-		const char *f = i < n ? files[i] : (c->nargs ? NULL : cfg);
+	for (int i = 0; i < n; i++) {
+		const char *f = files[i];
 
-		if (!f || (i == n && access(f, F_OK) < 0))
-			continue;
 		r = boot_verify_file(f, d->node, off, &bad);
 		if (r == -EOPNOTSUPP) {
 			log_info("%s: %s: its blocks cannot be mapped; not checked", name, f);
@@ -881,6 +878,11 @@ static int do_sync_boot(struct context *ctx, const struct cli *c)
 	if (!sysfs_exists(ctx, "class/block")) {
 		/* a chroot, an image builder: no bcache volume runs here */
 		log_info("no %s/class/block: nothing to do", ctx->sysfs);
+		return EXIT_OK;
+	}
+	/* each image update runs this: no probing unless it matters */
+	if (!boot_on_bcache(ctx)) {
+		log_info("/boot is on no bcache device: nothing to do");
 		return EXIT_OK;
 	}
 	if (config_load(ctx, &tab, false) < 0)

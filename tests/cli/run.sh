@@ -391,6 +391,10 @@ if [ "$(id -u)" = 0 ] && command -v losetup >/dev/null; then
 	loopdev=$(losetup -f --show "$T/bootfs.img") && mount "$loopdev" "$T/mnt" &&
 		trap 'umount "$T/mnt"; losetup -d "$loopdev"; rm -rf "$T"' EXIT
 	ln -sf "$T/bootfs.img" "$T/root/dev/vdc"
+	# sysfs: /sys/dev/block/MAJ:MIN of the mount, bcacheN's link to its disk
+	mkdir -p "$T/root/sys/dev/block"
+	ln -sfn ../../class/block/bcache0 "$T/root/sys/dev/block/252:0"
+	ln -sfn ../vdc/bcache "$T/root/sys/class/block/bcache0/bcache"
 	head -c 1048576 /dev/urandom >"$T/mnt/boot/initrd.img-t"
 	echo "[writethrough] writeback writearound none" >"$T/root/sys/class/block/vdc/bcache/cache_mode"
 	echo clean >"$T/root/sys/class/block/vdc/bcache/state"
