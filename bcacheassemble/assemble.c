@@ -489,7 +489,8 @@ void assembly_step_all(struct assembly *a)
 
 	for (size_t i = 0; i < a->n; i++)
 		volume_step(a, &a->vols[i]);
-	lock_release(lock);
+	if (lock == 0)
+		unlock_registration();
 }
 
 int assembly_init(struct assembly *a, struct context *ctx)

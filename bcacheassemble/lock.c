@@ -62,9 +62,32 @@ int lock_take(struct context *ctx, bool wait, unsigned timeout)
 	return lock_file(ctx, "lock", wait, timeout);
 }
 
+/* Held once per process, however deep the callers that want it nest. */
+static int reg_fd = -1;
+static unsigned reg_depth;
+
 int lock_registration(struct context *ctx, unsigned timeout)
 {
-	return lock_file(ctx, "register.lock", true, timeout);
+	int fd;
+
+	if (reg_depth) {
+		reg_depth++;
+		return 0;
+	}
+	fd = lock_file(ctx, "register.lock", true, timeout);
+	if (fd < 0)
+		return fd;
+	reg_fd = fd;
+	reg_depth = 1;
+	return 0;
+}
+
+void unlock_registration(void)
+{
+	if (!reg_depth || --reg_depth)
+		return;
+	close(reg_fd);
+	reg_fd = -1;
 }
 
 void lock_release(int fd)

@@ -685,6 +685,7 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 	const struct blockdev *d = NULL;
 	struct aliases al;
 	bool cfg_ok;
+	int lock;
 
 	if (c->nargs < 1) {
 		log_err("--incremental takes one device (and its links)");
@@ -697,16 +698,14 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 	if (hide_load(ctx->config, &hide) < 0 && access(ctx->config, F_OK) < 0 &&
 	    errno == ENOENT)
 		return EXIT_OK; /* no bcachetab: nothing of ours */
+	/* what it writes follows the line as it is when it writes (lock.h) */
+	lock = registers(c) ? lock_registration(ctx, 60) : -EPERM;
 	cfg_ok = !c->kcmd.no_conf && config_load(ctx, &tab, true) >= 0;
 	if (assembly_init(&a, ctx) == 0 &&
 	    event_devices(ctx, c, &tab, &a.devs, base) == 0)
 		d = devtab_find_name(&a.devs, base);
-	if (!d) {
-		bcachetab_free(&tab);
-		hide_free(&hide);
-		assembly_free(&a);
-		return EXIT_OK; /* not a block device we can see: nothing to do */
-	}
+	if (!d)
+		goto out; /* not a block device we can see: nothing to do */
 	for (size_t i = 0; cfg_ok && i < tab.n_entries; i++) {
 		const struct bt_entry *e = &tab.entries[i];
 
@@ -728,6 +727,9 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 		if (a.n && d->sb_status == 0)
 			printf("BCACHEASSEMBLE_OWNED=1\n");
 	}
+out:
+	if (lock == 0)
+		unlock_registration();
 	assembly_free(&a);
 	bcachetab_free(&tab);
 	hide_free(&hide);

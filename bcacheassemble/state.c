@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "fsutil.h"
+#include "lock.h"
 #include "tabedit.h"
 #include "uuidtext.h"
 
@@ -176,11 +177,14 @@ int images_update(struct context *ctx)
 int record_line(struct context *ctx, const struct bt_entry *old,
 		const struct bt_entry *new)
 {
-	if ((old && old->initrd) || (new && new->initrd)) {
-		int r = images_flag_outdated(ctx, "bcachetab changed");
+	/* a udev worker may be deciding on the old line: wait for it */
+	int lock = lock_registration(ctx, 60), r = 0;
 
-		if (r < 0)
-			return r;
-	}
-	return tabedit_apply(ctx->config, old, new);
+	if ((old && old->initrd) || (new && new->initrd))
+		r = images_flag_outdated(ctx, "bcachetab changed");
+	if (r == 0)
+		r = tabedit_apply(ctx->config, old, new);
+	if (lock == 0)
+		unlock_registration();
+	return r;
 }

@@ -485,6 +485,38 @@ expect images-later 0 "initramfs images rebuilt" -- "$BIN" --update-images
 tab "r /dev/vdc - raw,uuid=$U1"
 if ! "$BIN" --set-label r L3 2>&1 | grep -q "rebuil"; then ok; else bad "images rebuilt for a non-initrd line"; fi
 
+# udev's --incremental decides on the line as it is when it writes: a
+# --scan (holding the registration lock) removed 'stale' and went writeback
+# while the udev worker waited; the worker must not act on the old line
+# ('stale': the kernel back to writethrough)
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+registered vdc 1
+mkdir -p "$T/root/sys/fs/bcache/$C1" "$T/root/run/bcacheassemble"
+ln -s "../../../../fs/bcache/$C1" "$T/root/sys/class/block/vdc/bcache/cache"
+echo clean >"$T/root/sys/class/block/vdc/bcache/state"
+# a write of "writethrough" would overwrite the bracket
+echo "[writeback] writethrough writearound none" >"$T/root/sys/class/block/vdc/bcache/cache_mode"
+tab "r /dev/vdc $C1 raw,uuid=$U1,mode=writeback,stale"
+exec 8>"$T/root/run/bcacheassemble/register.lock"
+flock -x 8
+"$BIN" --incremental /dev/vdc >"$T/inc.out" 2>&1 &
+inc=$!
+# until the worker waits for the lock (a waiter in /proc/locks), 10 s
+ino=$(stat -c %i "$T/root/run/bcacheassemble/register.lock")
+n=0
+while ! grep -q -- "-> FLOCK.*:$ino " /proc/locks && [ $n -lt 1000 ]; do
+	n=$((n + 1)); sleep 0.01
+done
+if [ $n -lt 1000 ]; then ok; else bad "incremental never waited for the registration lock"; fi
+tab "r /dev/vdc $C1 raw,uuid=$U1,mode=writeback"
+exec 8>&-
+wait $inc
+case $(cat "$T/root/sys/class/block/vdc/bcache/cache_mode") in
+*"[writeback]"*) ok ;;
+*) bad "incremental acted on the line read before the lock: cache_mode $(cat "$T/root/sys/class/block/vdc/bcache/cache_mode"); $(cat "$T/inc.out")" ;;
+esac
+
 # one owner: the formatted devices a volume needs (its backing device, the
 # cache device of its set) are marked for the rules to keep bcache-tools'
 # 69-bcache.rules off them; devices of no volume are not
