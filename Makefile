@@ -16,6 +16,7 @@ MANDIR     ?= $(PREFIX)/share/man
 DOCDIR     ?= $(PREFIX)/share/doc/bcacheassemble
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSTEMDGENDIR ?= $(patsubst %/system,%/system-generators,$(SYSTEMDUNITDIR))
 DRACUTDIR  ?= $(PREFIX)/lib/dracut/modules.d/90bcacheassemble
 ITDIR      ?= $(PREFIX)/share/initramfs-tools
 SYSCONFDIR ?= /etc
@@ -29,6 +30,7 @@ CFLAGS     ?= -O2 -g
 WARN       := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
               -Wmissing-prototypes -Wstrict-prototypes
 CPPFLAGS   += -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Ibcacheassemble \
+              -DSYSTEMDUNITDIR='"$(SYSTEMDUNITDIR)"' \
               -I$(KMOD)/include -I/usr/include/blkid
 LIBS       := -L$(KMOD) -lkmod -llzma -lzstd -lblkid -luuid
 
@@ -194,12 +196,15 @@ install: $(BIN)
 	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-bcacheassemble \
 		$(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/bcacheassemble
 	$(SUBST) systemd/bcacheassemble.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble.service
-	$(SUBST) systemd/bcacheassemble-last-resort.service.in \
-		>$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble-last-resort.service
+	$(SUBST) systemd/bcacheassemble@.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble@.service
+	$(SUBST) systemd/bcacheassemble-last-resort@.service.in \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble-last-resort@.service
 	$(SUBST) systemd/bcacheassemble-initramfs.service.in \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/bcacheassemble-initramfs.service
-	install -m 0644 systemd/bcacheassemble-last-resort.timer \
+	install -m 0644 systemd/bcacheassemble-last-resort@.timer \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -d $(DESTDIR)$(SYSTEMDGENDIR)
+	ln -sf $(SBINDIR)/bcacheassemble $(DESTDIR)$(SYSTEMDGENDIR)/bcacheassemble-generator
 	for f in dracut-module/90bcacheassemble/*; do \
 		$(SUBST) $$f >$(DESTDIR)$(DRACUTDIR)/$${f##*/}; done
 	chmod 0755 $(DESTDIR)$(DRACUTDIR)/*

@@ -23,8 +23,6 @@
 #include "uevent.h"
 #include "uuidtext.h"
 
-#define DEFAULT_TIMEOUT 30
-#define DEFAULT_WAIT 30
 
 static void set_why(struct volume *v, enum vol_status st, int err,
 		    const char *fmt, ...) _printf_(4, 5);

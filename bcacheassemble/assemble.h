@@ -8,6 +8,10 @@
 #include "devices.h"
 #include "kernel.h"
 
+/* Seconds, for lines without timeout= (device) and wait= (cache set). */
+#define DEFAULT_TIMEOUT 30
+#define DEFAULT_WAIT 30
+
 enum vol_status {
 	VOL_PENDING, /* device or cache set not seen yet */
 	VOL_RUNNING, /* bcacheN exists */

@@ -21,6 +21,7 @@
 #include "bootsync.h"
 #include "cmdline.h"
 #include "config.h"
+#include "generator.h"
 #include "hide.h"
 #include "context.h"
 #include "kmodload.h"
@@ -1085,6 +1086,41 @@ static int do_last_resort(struct context *ctx, const struct cli *c)
 	return rc;
 }
 
+#ifndef SYSTEMDUNITDIR
+#define SYSTEMDUNITDIR "/usr/lib/systemd/system"
+#endif
+
+/*
+ * Run as bcacheassemble-generator by systemd, early in every boot and at
+ * each daemon-reload: units for the lines, into the first directory given.
+ * It reads bcachetab and nothing else; a bad line gets no unit (its error
+ * goes to the journal), the others do.
+ */
+static int do_generate(struct context *ctx, int argc, char **argv)
+{
+	struct bcachetab tab;
+	int rc = EXIT_OK;
+
+	if (argc != 2 && argc != 4) {
+		log_err("usage: bcacheassemble-generator NORMAL [EARLY LATE]");
+		return EXIT_CONFIG;
+	}
+	if (config_load(ctx, &tab, true) < 0)
+		return EXIT_OK; /* reported; nothing to make units from */
+	for (size_t i = 0; i < tab.n_entries; i++) {
+		const struct bt_entry *e = &tab.entries[i];
+		int r = generator_volume(e, ctx->config, argv[1], SYSTEMDUNITDIR);
+
+		if (r < 0) {
+			log_at(ctx->config, e->line, "%s: no unit written: %s",
+			       e->name, strerror(-r));
+			rc = EXIT_FAILED;
+		}
+	}
+	bcachetab_free(&tab);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct context ctx;
@@ -1094,6 +1130,8 @@ int main(int argc, char **argv)
 
 	context_init(&ctx);
 	context_from_env(&ctx);
+	if (!strcmp(basename(argv[0]), "bcacheassemble-generator"))
+		return do_generate(&ctx, argc, argv);
 	rc = parse_args(argc, argv, &c, &ctx);
 	if (rc >= 0)
 		return rc;

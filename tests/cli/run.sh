@@ -546,6 +546,64 @@ if [ "$rc" -eq 3 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] &&
 	[ ! -e "$T/root/sys/fs/bcache/register_raw" ]; then ok; else
 	bad "no register_raw: exit $rc: $out"; fi
 
+# the systemd generator: one bcacheassemble@NAME.service per line, placed by
+# its options; a bad line gets none, the others do; unit names escaped as
+# systemd-escape does
+newtree
+ln -s "$BIN" "$T/bcacheassemble-generator"
+G=$T/gen
+mkdir -p "$G"
+tab "root /dev/disk/by-id/virtio-R $C1 raw,uuid=$U1,mode=writeback,initrd" \
+    "my-data /dev/vdc - raw,uuid=6b1561e6-55b1-44ab-84ad-9c2164d17ac1,nofail,x-systemd.device-timeout=120" \
+    "net /dev/disk/by-path/ip-10.0.0.1:3260-iscsi-iqn.2026-12.x:t-lun-0 - _netdev" \
+    "fmt UUID=$U1 - noauto" "bad /dev/vdd - nonsense"
+expect generator 0 "$BCACHETAB:5: unknown option 'nonsense'" -- \
+	"$T/bcacheassemble-generator" "$G" "$G.early" "$G.late"
+gen_has() { # FILE TEXT: a line of the generated file
+	if grep -qxF -- "$2" "$G/$1" 2>/dev/null; then ok; else
+		bad "generator: $1 lacks '$2': $(cat "$G/$1" 2>&1)"; fi
+}
+gen_lacks() { # FILE TEXT
+	if ! grep -qF -- "$2" "$G/$1" 2>/dev/null; then ok; else
+		bad "generator: $1 has '$2'"; fi
+}
+RD='dev-disk-by\x2did-virtio\x2dR.device'
+gen_has "bcacheassemble@root.service.d/50-bcachetab.conf" "After=$RD"
+gen_has "bcacheassemble@root.service.d/50-bcachetab.conf" "Before=local-fs-pre.target"
+gen_has "bcacheassemble@root.service.d/50-bcachetab.conf" "SourcePath=$BCACHETAB"
+gen_has "$RD.d/50-bcacheassemble.conf" "JobRunningTimeoutSec=30"
+if [ -L "$G/local-fs-pre.target.wants/bcacheassemble@root.service" ]; then ok; else
+	bad "generator: root not wanted by local-fs-pre.target"; fi
+# nofail: wanted, but not before local-fs-pre.target; its device timeout
+gen_lacks 'bcacheassemble@my\x2ddata.service.d/50-bcachetab.conf' "Before="
+gen_has 'bcacheassemble@my\x2ddata.service.d/50-bcachetab.conf' "After=dev-vdc.device"
+gen_has "dev-vdc.device.d/50-bcacheassemble.conf" "JobRunningTimeoutSec=120"
+if [ -L "$G/local-fs.target.wants/bcacheassemble@my\x2ddata.service" ]; then ok; else
+	bad "generator: nofail volume not wanted by local-fs.target"; fi
+# _netdev: after the network, wanted by remote-fs.target
+ND='dev-disk-by\x2dpath-ip\x2d10.0.0.1:3260\x2discsi\x2diqn.2026\x2d12.x:t\x2dlun\x2d0.device'
+gen_has "bcacheassemble@net.service.d/50-bcachetab.conf" "After=network-online.target"
+gen_has "bcacheassemble@net.service.d/50-bcachetab.conf" "After=$ND"
+gen_lacks "bcacheassemble@net.service.d/50-bcachetab.conf" "local-fs-pre"
+if [ -L "$G/remote-fs.target.wants/bcacheassemble@net.service" ]; then ok; else
+	bad "generator: _netdev volume not wanted by remote-fs.target"; fi
+# noauto: a unit to start by hand, wanted by nothing; a tag: no device unit
+gen_lacks "bcacheassemble@fmt.service.d/50-bcachetab.conf" "After="
+if [ -z "$(find "$G" -name 'bcacheassemble@fmt.service' -type l)" ] &&
+	[ ! -e "$G/bcacheassemble@bad.service.d" ]; then ok; else
+	bad "generator: a noauto or bad line is pulled in"; fi
+if command -v systemd-escape >/dev/null; then
+	if [ "$(systemd-escape --path /dev/disk/by-id/virtio-R).device" = "$RD" ] &&
+		[ "$(systemd-escape --path /dev/disk/by-path/ip-10.0.0.1:3260-iscsi-iqn.2026-12.x:t-lun-0).device" = "$ND" ] &&
+		[ "$(systemd-escape my-data)" = 'my\x2ddata' ]; then ok; else
+		bad "generator: names differ from systemd-escape's"; fi
+fi
+# no bcachetab: nothing, and no error
+rm -f "$BCACHETAB"
+rm -rf "$G" && mkdir -p "$G"
+expect generator-none 0 "" -- "$T/bcacheassemble-generator" "$G" "$G.early" "$G.late"
+if [ -z "$(ls -A "$G")" ]; then ok; else bad "generator wrote units without bcachetab"; fi
+
 # the initramfs-tools hook finds register_raw in compressed modules too
 eval "$(sed -n '/^has_register_raw()/,/^}/p' initramfs-tools-hook/hooks/bcacheassemble)"
 printf 'xx\0register_raw\0yy' >"$T/p.ko"

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The systemd generator's output: one bcacheassemble@NAME.service per
+ * bcachetab line (an instance of the shipped template), placed in the boot
+ * the way the line says (nofail, _netdev, noauto), after the device it
+ * names, with that device's timeout.
+ */
+#include "generator.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "assemble.h"
+#include "fsutil.h"
+
+static bool plain(char c, bool first)
+{
+	return isalnum((unsigned char)c) || c == ':' || c == '_' ||
+	       (c == '.' && !first);
+}
+
+int unit_escape(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (const char *p = s; *p; p++) {
+		char one[8];
+
+		if (*p == '/')
+			snprintf(one, sizeof(one), "-");
+		else if (plain(*p, p == s))
+			snprintf(one, sizeof(one), "%c", *p);
+		else
+			snprintf(one, sizeof(one), "\\x%02x", (unsigned char)*p);
+		if (n + strlen(one) >= len)
+			return -ENAMETOOLONG;
+		memcpy(out + n, one, strlen(one));
+		n += strlen(one);
+	}
+	if (len == 0)
+		return -ENAMETOOLONG;
+	out[n] = 0;
+	return 0;
+}
+
+int unit_escape_path(const char *path, char *out, size_t len)
+{
+	char simple[PATH_MAX];
+	size_t n = 0;
+
+	for (const char *p = path; *p; p++) {
+		if (*p == '/' && (n == 0 || simple[n - 1] == '/'))
+			continue;
+		if (n + 1 >= sizeof(simple))
+			return -ENAMETOOLONG;
+		simple[n++] = *p;
+	}
+	if (n && simple[n - 1] == '/')
+		n--;
+	simple[n] = 0;
+	if (n == 0)
+		return snprintf(out, len, "-") >= (int)len ? -ENAMETOOLONG : 0;
+	return unit_escape(simple, out, len);
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+int generator_device_unit(const struct bt_entry *e, char *out, size_t len)
+{
+	int r;
+
+	if (len)
+		out[0] = 0;
+	if (!starts(e->device, "/dev/") ||
+	    starts(e->device, "/dev/disk/by-uuid/") ||
+	    starts(e->device, "/dev/disk/by-label/") ||
+	    (e->has_timeout && e->timeout == 0))
+		return 0;
+	r = unit_escape_path(e->device, out, len);
+	if (r < 0)
+		return r;
+	if (strlen(out) + strlen(".device") >= len)
+		return -ENAMETOOLONG;
+	strcat(out, ".device");
+	return 0;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+	int r = 0;
+
+	if (!f)
+		return -errno;
+	if (fputs(text, f) < 0)
+		r = -EIO;
+	if (fclose(f) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+/* dir/sub/name, the directory made first */
+static int place(char *path, size_t len, const char *dir, const char *sub,
+		 const char *name)
+{
+	int r;
+
+	if (snprintf(path, len, "%s/%s", dir, sub) >= (int)len)
+		return -ENAMETOOLONG;
+	r = fs_mkdir_p(path, 0755);
+	if (r < 0)
+		return r;
+	if (snprintf(path, len, "%s/%s/%s", dir, sub, name) >= (int)len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Where the line puts the volume in the boot: the target that wants it. */
+static const char *wanted_by(const struct bt_entry *e)
+{
+	if (e->noauto)
+		return NULL;
+	if (e->netdev)
+		return "remote-fs.target";
+	/* nofail: pulled in, but nothing in the boot waits for it */
+	return e->nofail ? "local-fs.target" : "local-fs-pre.target";
+}
+
+static int volume_dropin(const struct bt_entry *e, const char *config,
+			 const char *dir, const char *unit, const char *dev)
+{
+	char path[PATH_MAX], sub[NAME_MAX + 1], text[2048];
+	int n;
+
+	n = snprintf(text, sizeof(text),
+		     "# Written by bcacheassemble-generator from %s:%u\n"
+		     "[Unit]\n"
+		     "SourcePath=%s\n",
+		     config, e->line, config);
+	if (*dev)
+		n += snprintf(text + n, sizeof(text) - n,
+			      "Wants=%s\nAfter=%s\n", dev, dev);
+	if (e->netdev)
+		n += snprintf(text + n, sizeof(text) - n,
+			      "Wants=network-online.target\n"
+			      "After=network-online.target\n"
+			      "Before=remote-fs-pre.target\n");
+	else if (!e->nofail && !e->noauto)
+		n += snprintf(text + n, sizeof(text) - n,
+			      "Before=local-fs-pre.target\n");
+	if (n >= (int)sizeof(text) ||
+	    snprintf(sub, sizeof(sub), "%s.d", unit) >= (int)sizeof(sub))
+		return -ENAMETOOLONG;
+	n = place(path, sizeof(path), dir, sub, "50-bcachetab.conf");
+	return n < 0 ? n : write_file(path, text);
+}
+
+static int device_timeout(const struct bt_entry *e, const char *dir,
+			  const char *dev)
+{
+	char path[PATH_MAX], sub[NAME_MAX + 1], text[128];
+	int r;
+
+	if (!*dev)
+		return 0;
+	snprintf(text, sizeof(text), "[Unit]\nJobRunningTimeoutSec=%u\n",
+		 e->has_timeout ? e->timeout : DEFAULT_TIMEOUT);
+	if (snprintf(sub, sizeof(sub), "%s.d", dev) >= (int)sizeof(sub))
+		return -ENAMETOOLONG;
+	r = place(path, sizeof(path), dir, sub, "50-bcacheassemble.conf");
+	return r < 0 ? r : write_file(path, text);
+}
+
+static int wants_link(const struct bt_entry *e, const char *dir,
+		      const char *unit, const char *unitdir)
+{
+	char path[PATH_MAX], sub[NAME_MAX + 1], target[PATH_MAX];
+	const char *by = wanted_by(e);
+	int r;
+
+	if (!by)
+		return 0;
+	snprintf(sub, sizeof(sub), "%s.wants", by);
+	r = place(path, sizeof(path), dir, sub, unit);
+	if (r < 0)
+		return r;
+	if (snprintf(target, sizeof(target), "%s/bcacheassemble@.service",
+		     unitdir) >= (int)sizeof(target))
+		return -ENAMETOOLONG;
+	if (symlink(target, path) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int generator_volume(const struct bt_entry *e, const char *config,
+		     const char *dir, const char *unitdir)
+{
+	char inst[4 * BT_NAME_MAX + 1], unit[NAME_MAX + 1], dev[NAME_MAX + 1];
+	int r;
+
+	r = unit_escape(e->name, inst, sizeof(inst));
+	if (r < 0)
+		return r;
+	snprintf(unit, sizeof(unit), "bcacheassemble@%s.service", inst);
+	r = generator_device_unit(e, dev, sizeof(dev));
+	if (r == 0)
+		r = volume_dropin(e, config, dir, unit, dev);
+	if (r == 0)
+		r = device_timeout(e, dir, dev);
+	if (r == 0)
+		r = wants_link(e, dir, unit, unitdir);
+	return r;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stddef.h>
+
+#include "bcachetab.h"
+#include "macro.h"
+
+/*
+ * systemd unit names. unit_escape: a string as a unit name part ('/' to
+ * '-', other bytes outside [A-Za-z0-9:_.] and a leading '.' as \xNN), as
+ * systemd-escape does; unit_escape_path: a path (slashes simplified, the
+ * leading and trailing ones dropped), as systemd-escape --path does.
+ * -ENAMETOOLONG when it does not fit.
+ */
+int unit_escape(const char *s, char *out, size_t len) _must_check_;
+int unit_escape_path(const char *path, char *out, size_t len) _must_check_;
+
+/*
+ * The device unit a volume's unit waits for, or "" when there is none to
+ * wait for: a tag (UUID=, LABEL=...) and a /dev/disk/by-uuid or by-label
+ * path name a file system, whose links udev removes for a raw disk.
+ */
+int generator_device_unit(const struct bt_entry *e, char *out, size_t len)
+	_must_check_;
+
+/*
+ * Write, under dir (a generator's normal directory), what systemd needs
+ * for the volume of one bcachetab line: the drop-in of
+ * bcacheassemble@NAME.service (its device, its place in the boot, its last
+ * resort), the wants link of the target that pulls it in, and the device
+ * unit's timeout. config: the file named in SourcePath=; unitdir: where the
+ * template is installed. 0 or -errno.
+ */
+int generator_volume(const struct bt_entry *e, const char *config,
+		     const char *dir, const char *unitdir) _must_check_;
