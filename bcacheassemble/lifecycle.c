@@ -529,11 +529,21 @@ static uint64_t dirty_kib(struct context *ctx, const char *dev)
 	return (uint64_t)(v + 0.5);
 }
 
+/*
+ * What a drain sets while it waits, restored after: no rate limit on
+ * writing back (writeback_percent=0), and no pause between the writeback
+ * thread's passes (writeback_delay=0: by default a pass that ends with
+ * dirty data left, which a busy writethrough volume makes by rewriting
+ * blocks being written back, sleeps 30 s).
+ */
+static const char *const drain_attrs[] = { "writeback_percent",
+					   "writeback_delay" };
+
 int volume_drain(struct context *ctx, const char *dev, unsigned timeout,
-	       uint64_t *dirty)
+		 uint64_t *dirty)
 {
+	char old[ARRAY_SIZE(drain_attrs)][32];
 	struct kview k;
-	char pct[32] = "";
 	int r;
 
 	sync();
@@ -549,15 +559,16 @@ int volume_drain(struct context *ctx, const char *dev, unsigned timeout,
 	if (!k.dirty)
 		return 0;
 	*dirty = dirty_kib(ctx, dev);
-	/* writeback_percent=0: no rate limit on writing back */
-	if (kattr_read(ctx, dev, "writeback_percent", pct, sizeof(pct)) < 0)
-		pct[0] = 0;
-	if (kattr_write(ctx, dev, "writeback_percent", "0") < 0)
-		pct[0] = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(drain_attrs); i++)
+		if (kattr_read(ctx, dev, drain_attrs[i], old[i], sizeof(old[i])) < 0 ||
+		    kattr_write(ctx, dev, drain_attrs[i], "0") < 0)
+			old[i][0] = 0;
 	r = wait_state(ctx, dev, "clean", timeout);
-	if (pct[0]) {
-		/* the old rate back; a tunable, not worth failing for */
-		int ignored = kattr_write(ctx, dev, "writeback_percent", pct);
+	for (size_t i = 0; i < ARRAY_SIZE(drain_attrs); i++) {
+		/* the old value back; a tunable, not worth failing for */
+		int ignored = old[i][0] ?
+				      kattr_write(ctx, dev, drain_attrs[i], old[i]) :
+				      0;
 
 		(void)ignored;
 	}
