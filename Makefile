@@ -162,6 +162,10 @@ bench: $(BIN)
 	sh bench/parse-plan.sh
 	sh bench/udev-event.sh
 
+# guest boots under QEMU: minutes, so not part of bench
+bench-boot: $(BIN)
+	sh bench/boot-time.sh
+
 # Debian packages bcacheassemble and bcacheassemble-dkms (debian/), built
 # from a copy of the tree into $(BUILD)/deb, then checked by lintian.
 deb:
@@ -221,5 +225,5 @@ distclean: clean
 	rm -rf $(BUILD)
 
 .PHONY: all check check-unit check-model check-fuzz check-vm check-vm-broken check-vm-6.12 \
-	check-mainline review check-boot check-system demo \
+	check-mainline review check-boot check-system demo bench-boot \
 	lint fuzz bench install deb clean distclean

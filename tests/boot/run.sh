@@ -7,7 +7,10 @@
 # /lib/modules or /etc changes: the module tree is a hardlinked copy
 # (initramfs-tools sees it through a bind mount in a private mount namespace).
 #
-# usage: run.sh [dracut] [initramfs-tools]
+# usage: run.sh [dracut] [dracut-systemd] [initramfs-tools]
+#        run.sh demo | bench-GEN | anchor-GEN | gate-GEN
+# dracut-systemd is dracut's systemd initrd (what it builds on a systemd
+# machine): the same cases through systemd as the initramfs's PID 1.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 KVER=${KVER:-$(printf '%s\n' /lib/modules/6.1.* | sort -V | tail -n 1)}
@@ -105,6 +108,19 @@ build_dracut() {
 	echo "dracut image${mod:+ with $mod}: $(stat -c %s "$out") bytes, $(echo "$(date +%s.%N) - $t0" | bc) s"
 }
 
+# dracut's systemd initrd (what dracut builds on a systemd machine): its
+# hooks run from dracut-pre-udev.service and dracut-initqueue.service
+DRACUT_SYSTEMD="systemd systemd-initrd dracut-systemd bcacheassemble"
+
+# build_image GEN OUT: the image each generator case boots
+build_image() {
+	case $1 in
+	dracut) build_dracut "$2" ;;
+	dracut-systemd) build_dracut "$2" "$DRACUT_SYSTEMD" ;;
+	*) build_itools "$2" ;;
+	esac
+}
+
 # build_itools [OUT [without]]
 build_itools() {
 	out=${1:-$W/itools.initrd}
@@ -154,6 +170,60 @@ bench() {
 		echo "$g with bcacheassemble, boot $i: root mounted $(root_time "$W/bench-with-$i.log") s after /init"
 	done
 	echo "$g image size added: $(($(stat -c %s "$W/with.initrd") - $(stat -c %s "$W/without.initrd"))) bytes"
+}
+
+# anchor GEN: a formatted root (make-bcache -B, attached to set C) found by
+# Debian's bcache-tools (its udev rule and bcache-register, in the image
+# beside ours) against the same root found by bcacheassemble; one image,
+# the anchor's boots with rd.bcache.conf=0 (our copy of bcachetab ignored).
+# Boots alternate; medians of BENCH_BOOTS (5) each.
+anchor() {
+	g=$1 n=${BENCH_BOOTS:-5}
+	disks || return
+	FSF=$(cat /proc/sys/kernel/random/uuid)
+	rm -f "$W/froot.img"
+	mkfs.ext4 -q -F -b 4096 -U "$FSF" -d "$W/root" "$W/froot.img" 56M
+	# the backing device's data starts 8 KiB in (make-bcache's default)
+	dd if="$W/froot.img" of="$W/vde.img" bs=8192 seek=1 conv=notrunc status=none
+	printf 'fmt\tUUID=%s\t%s\tinitrd\n' "$F" "$C" >"$BCACHETAB"
+	if [ "$g" = dracut ]; then
+		build_dracut "$W/anchor.initrd" "bcache bcacheassemble" || return
+		extra="rd.retry=10 rd.timeout=40 rd.shell=0"
+	else
+		build_itools "$W/anchor.initrd" || return
+		extra=""
+	fi
+	grep -q bcache-register "$W/$([ "$g" = dracut ] && echo dracut || echo itools)-build.log" ||
+		lsinitramfs "$W/anchor.initrd" 2>/dev/null | grep -q 'bcache-register' ||
+		{ echo "$g: bcache-tools is not in the image"; return 1; }
+	# the first boot attaches the backing device to set C (its superblock
+	# says so from then on, for both paths)
+	qemu "$W/anchor-0.log" "$W/anchor.initrd" "root=UUID=$FSF rootfstype=ext4 rw $extra boottest=bench" \
+		vdb.img vdd.img
+	grep -aq "EXT4-fs (bcache[0-9]*): mounted" "$W/anchor-0.log" || { echo "$g: warm-up boot failed: $W/anchor-0.log"; return 1; }
+	: >"$W/anchor-tools.t"
+	: >"$W/anchor-ours.t"
+	for i in $(seq "$n"); do
+		qemu "$W/anchor-tools-$i.log" "$W/anchor.initrd" \
+			"root=UUID=$FSF rootfstype=ext4 rw $extra rd.bcache.conf=0 boottest=bench" vdb.img vdd.img
+		qemu "$W/anchor-ours-$i.log" "$W/anchor.initrd" \
+			"root=UUID=$FSF rootfstype=ext4 rw $extra boottest=bench" vdb.img vdd.img
+		# each path did the work: in the initramfs (up to the root's
+		# hand-over), no word of ours in the anchor's boot
+		if sed '/BOOTTEST root-source/q' "$W/anchor-tools-$i.log" | grep -aq "bcacheassemble: fmt" ||
+			! sed '/BOOTTEST root-source/q' "$W/anchor-ours-$i.log" | grep -aq "bcacheassemble: fmt"; then
+			echo "$g boot $i: the wrong path registered the root (see $W/anchor-*-$i.log)"
+			return 1
+		fi
+		for p in tools ours; do
+			t=$(root_time "$W/anchor-$p-$i.log")
+			echo "$t" >>"$W/anchor-$p.t"
+			echo "$g $p, boot $i: root mounted $t s after /init"
+		done
+	done
+	mt=$(grep -v n/a "$W/anchor-tools.t" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+	mo=$(grep -v n/a "$W/anchor-ours.t" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+	echo "$g formatted root, median of $n: bcache-tools $mt s, bcacheassemble $mo s, ratio $(echo "scale=3; $mo / $mt" | bc)"
 }
 
 # demo: the main job, as a person would watch it
@@ -241,7 +311,7 @@ generator() {
 		ok "$g root started in the initramfs without its cache: mark kept while / is read-only, then 'stale' in bcachetab"
 	else bad "$g 7" "see $L-5.log $L-7.log"; fi
 	grep -a '^BOOTTEST tab ' "$L-7.log" | sed 's/^BOOTTEST tab //' | tr -d '\r' >"$BCACHETAB"
-	if [ "$g" = dracut ]; then build_dracut "$W/img8"; else build_itools "$W/img8"; fi >/dev/null
+	build_image "$g" "$W/img8" >/dev/null
 	qemu "$L-8.log" "$W/img8" "$root boottest=b8" vdb.img vdd.img
 	if has "$L-8.log" "BOOTTEST marker7 written-in-boot-7" &&
 		has "$L-8.log" "registered raw backing device vda.*state stale" &&
@@ -288,11 +358,21 @@ for g in "$@"; do
 	gate-dracut | gate-initramfs-tools) disks && gate "${g#gate-}"; continue ;;
 	bench-dracut) bench dracut; exit ;;
 	bench-initramfs-tools) bench initramfs-tools; exit ;;
+	anchor-dracut) anchor dracut; exit ;;
+	anchor-initramfs-tools) anchor initramfs-tools; exit ;;
 	dracut)
 		disks || continue
 		build_dracut || { bad dracut "image build failed: $W/dracut-build.log"; continue; }
 		generator dracut "$W/dracut.initrd" "rd.retry=10 rd.timeout=40 rd.shell=0"
 		gate dracut
+		;;
+	dracut-systemd)
+		disks || continue
+		build_image dracut-systemd "$W/dracut-systemd.initrd" ||
+			{ bad dracut-systemd "image build failed: $W/dracut-build.log"; continue; }
+		# no shell, and no halt in the image: power off when the boot fails
+		generator dracut-systemd "$W/dracut-systemd.initrd" \
+			"rd.retry=10 rd.timeout=40 rd.shell=0 rd.emergency=poweroff"
 		;;
 	initramfs-tools)
 		disks || continue

@@ -253,8 +253,10 @@ case_convert() {
 		[ "$(val "$L-2.log" dmarker)" = "$d1" ] &&
 		has "$L-2.log" "^SYSTEST data-source /dev/bcache[0-9]" &&
 		has "$L-2.log" "^SYSTEST data-mode .*\[writeback\]" &&
+		has "$L-2.log" "^SYSTEST units .*root=active" &&
+		has "$L-2.log" "^SYSTEST units .*data=active" &&
 		! has "$L-2.log" "^SYSTEST line .*stale"; then
-		ok "the next boot: root and /data from bcacheN in writeback, no --force, data intact"
+		ok "the next boot: root and /data from bcacheN in writeback, no --force, data intact, both volume units active"
 	else bad convert-2 "see $L-2.log"; return; fi
 	boot "$L-3.log" "$old" convert3
 	if [ "$(val "$L-3.log" remove-data)" = 0 ] && [ "$(val "$L-3.log" remove-root)" = 0 ] &&
