@@ -4,5 +4,11 @@
 # then claimed by the kernel) and report what waits. No waiting here: the
 # initqueue runs the settled hook as disks appear.
 [ -x /usr/sbin/bcacheassemble ] || return 0
+# dracut's systemd initrd starts its initqueue only when asked to: there,
+# too, the settled hook says what waits and the timeout hook is the last
+# resort
+if [ -e /etc/bcachetab ]; then
+	mkdir -p /lib/dracut && : >/lib/dracut/need-initqueue
+fi
 read -r up _ </proc/uptime && echo "${up%%.*}" >/run/bcacheassemble.start
 /usr/sbin/bcacheassemble --initrd --scan -t 0 -w 0
