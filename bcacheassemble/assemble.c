@@ -462,10 +462,16 @@ static void volume_step(struct assembly *a, struct volume *v)
 		r = register_backing(a, v, d, marked);
 		v->reg_cold = v->e->raw &&
 			      policy_reg_state(v->e, marked) == BDEV_STALE;
-		if (r == 0 && v->reg_cold && a->ctx->in_initrd &&
+		/*
+		 * Whoever registers it cold (the initramfs, udev's
+		 * --incremental, which may not edit bcachetab, or this
+		 * --scan) leaves the mark, so that the invocation that may
+		 * edit removes 'stale' once the set has it.
+		 */
+		if (r == 0 && v->reg_cold &&
 		    state_cold_mark(a->ctx, v->e->uuid) < 0)
-			log_warn("%s: cannot leave its cold mark in %s; the real "
-				 "root keeps 'stale' until the next cold attach",
+			log_warn("%s: cannot leave its cold mark in %s; its line "
+				 "keeps 'stale' until the next cold attach",
 				 v->e->name, a->ctx->rundir);
 		if (r < 0 && !backing_registered(a->ctx, d->name)) {
 			set_why(v, VOL_FAILED, r, "cannot register %s: %s",

@@ -517,6 +517,28 @@ case $(cat "$T/root/sys/class/block/vdc/bcache/cache_mode") in
 *) bad "incremental acted on the line read before the lock: cache_mode $(cat "$T/root/sys/class/block/vdc/bcache/cache_mode"); $(cat "$T/inc.out")" ;;
 esac
 
+# a volume udev registered cold (state=stale; --incremental may not edit
+# bcachetab): the --scan that finds it attached removes 'stale' and runs the
+# line's writeback
+newtree
+disk vdc 254:32 "$FIX/ext4.img"
+mkdir -p "$T/root/sys/fs/bcache/$C1"
+tab "r /dev/vdc $C1 raw,uuid=$U1,mode=writeback,stale"
+"$BIN" --incremental /dev/vdc >/dev/null 2>&1
+if grep -q "state=stale" "$T/root/sys/fs/bcache/register_raw" &&
+	[ -e "$T/root/run/bcacheassemble/cold/$U1" ]; then ok; else
+	bad "udev's cold registration left no cold mark: $(cat "$T/root/sys/fs/bcache/register_raw")"; fi
+registered vdc 1
+ln -s "../../../../fs/bcache/$C1" "$T/root/sys/class/block/vdc/bcache/cache"
+echo clean >"$T/root/sys/class/block/vdc/bcache/state"
+expect scan-after-udev-cold 0 "already running" -- "$BIN" --scan -t 0 -w 0
+if grep -q "raw,uuid=$U1,mode=writeback$" "$BCACHETAB"; then ok; else
+	bad "'stale' not removed after udev's cold registration: $(cat "$BCACHETAB")"; fi
+case $(cat "$T/root/sys/class/block/vdc/bcache/cache_mode") in
+writeback*) ok ;;
+*) bad "not switched to writeback: $(cat "$T/root/sys/class/block/vdc/bcache/cache_mode")" ;;
+esac
+
 # one owner: the formatted devices a volume needs (its backing device, the
 # cache device of its set) are marked for the rules to keep bcache-tools'
 # 69-bcache.rules off them; devices of no volume are not
