@@ -94,21 +94,7 @@ int generator_device_unit(const struct bt_entry *e, char *out, size_t len)
 	return 0;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "we");
-	int r = 0;
-
-	if (!f)
-		return -errno;
-	if (fputs(text, f) < 0)
-		r = -EIO;
-	if (fclose(f) < 0 && r == 0)
-		r = -errno;
-	return r;
-}
-
-/* dir/sub/name, the directory made first */
+/* path = dir/sub/name, the directory dir/sub made first */
 static int place(char *path, size_t len, const char *dir, const char *sub,
 		 const char *name)
 {
@@ -119,9 +105,31 @@ static int place(char *path, size_t len, const char *dir, const char *sub,
 	r = fs_mkdir_p(path, 0755);
 	if (r < 0)
 		return r;
-	if (snprintf(path, len, "%s/%s/%s", dir, sub, name) >= (int)len)
-		return -ENAMETOOLONG;
-	return 0;
+	return snprintf(path, len, "%s/%s/%s", dir, sub, name) >= (int)len ?
+		       -ENAMETOOLONG : 0;
+}
+
+/* Create dir/sub/name for writing; NULL with *err set when it cannot. */
+static FILE *create_in(const char *dir, const char *sub, const char *name,
+		       int *err)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	*err = place(path, sizeof(path), dir, sub, name);
+	if (*err < 0)
+		return NULL;
+	f = fopen(path, "we");
+	*err = f ? 0 : -errno;
+	return f;
+}
+
+/* Close f; 0, or -EIO when anything written to it was lost. */
+static int finish(FILE *f)
+{
+	bool bad = ferror(f);
+
+	return fclose(f) < 0 || bad ? -EIO : 0;
 }
 
 /* Where the line puts the volume in the boot: the target that wants it. */
@@ -138,46 +146,45 @@ static const char *wanted_by(const struct bt_entry *e)
 static int volume_dropin(const struct bt_entry *e, const char *config,
 			 const char *dir, const char *unit, const char *dev)
 {
-	char path[PATH_MAX], sub[NAME_MAX + 1], text[2048];
-	int n;
+	char sub[NAME_MAX + 1];
+	FILE *f;
+	int r;
 
-	n = snprintf(text, sizeof(text),
-		     "# Written by bcacheassemble-generator from %s:%u\n"
-		     "[Unit]\n"
-		     "SourcePath=%s\n",
-		     config, e->line, config);
-	if (*dev)
-		n += snprintf(text + n, sizeof(text) - n,
-			      "Wants=%s\nAfter=%s\n", dev, dev);
-	if (e->netdev)
-		n += snprintf(text + n, sizeof(text) - n,
-			      "Wants=network-online.target\n"
-			      "After=network-online.target\n"
-			      "Before=remote-fs-pre.target\n");
-	else if (!e->nofail && !e->noauto)
-		n += snprintf(text + n, sizeof(text) - n,
-			      "Before=local-fs-pre.target\n");
-	if (n >= (int)sizeof(text) ||
-	    snprintf(sub, sizeof(sub), "%s.d", unit) >= (int)sizeof(sub))
+	if (snprintf(sub, sizeof(sub), "%s.d", unit) >= (int)sizeof(sub))
 		return -ENAMETOOLONG;
-	n = place(path, sizeof(path), dir, sub, "50-bcachetab.conf");
-	return n < 0 ? n : write_file(path, text);
+	f = create_in(dir, sub, "50-bcachetab.conf", &r);
+	if (!f)
+		return r;
+	fprintf(f, "# Written by bcacheassemble-generator from %s:%u\n"
+		   "[Unit]\nSourcePath=%s\n", config, e->line, config);
+	if (*dev)
+		fprintf(f, "Wants=%s\nAfter=%s\n", dev, dev);
+	if (e->netdev)
+		fputs("Wants=network-online.target\n"
+		      "After=network-online.target\n"
+		      "Before=remote-fs-pre.target\n", f);
+	else if (!e->nofail && !e->noauto)
+		fputs("Before=local-fs-pre.target\n", f);
+	return finish(f);
 }
 
 static int device_timeout(const struct bt_entry *e, const char *dir,
 			  const char *dev)
 {
-	char path[PATH_MAX], sub[NAME_MAX + 1], text[128];
+	char sub[NAME_MAX + 1];
+	FILE *f;
 	int r;
 
 	if (!*dev)
 		return 0;
-	snprintf(text, sizeof(text), "[Unit]\nJobRunningTimeoutSec=%u\n",
-		 e->has_timeout ? e->timeout : DEFAULT_TIMEOUT);
 	if (snprintf(sub, sizeof(sub), "%s.d", dev) >= (int)sizeof(sub))
 		return -ENAMETOOLONG;
-	r = place(path, sizeof(path), dir, sub, "50-bcacheassemble.conf");
-	return r < 0 ? r : write_file(path, text);
+	f = create_in(dir, sub, "50-bcacheassemble.conf", &r);
+	if (!f)
+		return r;
+	fprintf(f, "[Unit]\nJobRunningTimeoutSec=%u\n",
+		e->has_timeout ? e->timeout : DEFAULT_TIMEOUT);
+	return finish(f);
 }
 
 static int wants_link(const struct bt_entry *e, const char *dir,

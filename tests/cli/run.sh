@@ -620,6 +620,15 @@ if command -v systemd-escape >/dev/null; then
 		[ "$(systemd-escape my-data)" = 'my\x2ddata' ]; then ok; else
 		bad "generator: names differ from systemd-escape's"; fi
 fi
+# a bcachetab path of 2,700 bytes (named twice in a drop-in): written whole
+LP=$T/lp
+for i in $(seq 1 30); do LP=$LP/$(printf 'a%.0s' $(seq 1 90)); done
+mkdir -p "$LP"
+printf 'v\t/dev/vdc\t-\traw,uuid=%s\n' "$U1" >"$LP/tab" && chmod 0644 "$LP/tab"
+rm -rf "$G" && mkdir -p "$G"
+if BCACHETAB=$LP/tab "$T/bcacheassemble-generator" "$G" "$G.early" "$G.late" &&
+	grep -qxF "SourcePath=$LP/tab" "$G/bcacheassemble@v.service.d/50-bcachetab.conf"; then ok; else
+	bad "generator with a long bcachetab path"; fi
 # no bcachetab: nothing, and no error
 rm -f "$BCACHETAB"
 rm -rf "$G" && mkdir -p "$G"
