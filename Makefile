@@ -161,6 +161,7 @@ check: check-unit check-fuzz lint deb check-vm check-vm-broken check-vm-6.12 che
 bench: $(BIN)
 	sh bench/parse-plan.sh
 	sh bench/udev-event.sh
+	sh bench/volume-unit.sh
 
 # guest boots under QEMU: minutes, so not part of bench
 bench-boot: $(BIN)

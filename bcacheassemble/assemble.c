@@ -422,6 +422,32 @@ static void evaluate(struct assembly *a, struct volume *v,
 			   "--run starts it without the set, cold");
 }
 
+/*
+ * Only the devices the volumes name are probed at first (initial_devices);
+ * a cache set that is not present may have its cache devices anywhere, so
+ * then every disk is, once. Returns the volume's device again: the table
+ * may have moved.
+ */
+static const struct blockdev *find_cache_devices(struct assembly *a,
+						 struct volume *v,
+						 const struct blockdev *d)
+{
+	const uint8_t *cset = volume_cset(v, d);
+	int r;
+
+	if (!a->may_scan || a->scanned || !cset ||
+	    cache_set_present(a->ctx, cset))
+		return d;
+	r = devtab_scan(a->ctx, &a->devs);
+	if (r < 0)
+		log_warn("cannot list the block devices to find the cache "
+			 "devices of %s: %s",
+			 v->e->name, strerror(-r));
+	else
+		a->scanned = true;
+	return devtab_find_name(&a->devs, v->dev);
+}
+
 static void volume_step(struct assembly *a, struct volume *v)
 {
 	const struct blockdev *d;
@@ -440,6 +466,9 @@ static void volume_step(struct assembly *a, struct volume *v)
 	if (!d)
 		return;
 	snprintf(v->dev, sizeof(v->dev), "%s", d->name);
+	d = find_cache_devices(a, v, d);
+	if (!d)
+		return;
 	if (!backing_registered(a->ctx, d->name)) {
 		const uint8_t *cset;
 		int marked;
@@ -593,6 +622,28 @@ static void expire(struct assembly *a)
 	}
 }
 
+/*
+ * The devices the volumes name by path, probed alone: a per-volume unit or
+ * a run for a few lines costs the same with 10 disks or 1,000. A tag can
+ * name any disk: then every disk is probed.
+ */
+static int initial_devices(struct assembly *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		int r;
+
+		if (a->vols[i].e->device[0] != '/') {
+			r = devtab_scan(a->ctx, &a->devs);
+			a->scanned = r == 0;
+			return r;
+		}
+		r = devtab_add_path(a->ctx, &a->devs, a->vols[i].e->device);
+		if (r < 0 && r != -EINVAL)
+			return r;
+	}
+	return 0;
+}
+
 int assembly_run(struct assembly *a)
 {
 	int r;
@@ -603,7 +654,8 @@ int assembly_run(struct assembly *a)
 		log_warn("cannot listen for uevents (%s): devices that appear "
 			 "later will not be waited for",
 			 strerror(-a->uevent_fd));
-	r = devtab_scan(a->ctx, &a->devs);
+	a->may_scan = true;
+	r = initial_devices(a);
 	if (r < 0)
 		return r;
 	set_deadlines(a);
@@ -620,9 +672,10 @@ int assembly_run(struct assembly *a)
 			return r;
 		if (r == 0)
 			continue;
-		if (!strcmp(ev.action, "rescan"))
+		if (!strcmp(ev.action, "rescan")) {
 			r = devtab_scan(a->ctx, &a->devs);
-		else
+			a->scanned = r == 0;
+		} else
 			r = devtab_update(a->ctx, &a->devs, ev.devname);
 		if (r < 0)
 			return r;

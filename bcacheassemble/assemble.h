@@ -41,6 +41,8 @@ struct assembly {
 	unsigned default_timeout; /* seconds, for entries without timeout= */
 	unsigned default_wait;
 	bool may_edit;            /* holds the lock: may change bcachetab */
+	bool may_scan;            /* may probe every disk (not from udev) */
+	bool scanned;             /* every disk probed */
 };
 
 /* Exit codes (bcacheassemble(8)). */

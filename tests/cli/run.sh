@@ -349,6 +349,22 @@ disk vdd 254:48 "$FIX/ext4.img"
 rm -f "$T/root/dev/vdd" && mkfifo "$T/root/dev/vdd"
 tab "r /dev/vdc - raw,uuid=$U1"
 expect udev-one-disk 0 "BCACHEASSEMBLE_RAW=1" -- timeout 10 "$BIN" --incremental --export /dev/vdc
+# a volume's own unit (bcacheassemble -t 0 -w 0 NAME) probes only its disk
+# while its cache set is there; when the set is missing, every disk, once,
+# to register the set's cache devices wherever they are
+mkdir -p "$T/root/sys/fs/bcache/$C1"
+tab "r /dev/vdc $C1 raw,uuid=$U1"
+expect unit-one-disk 1 "r: " -- timeout 10 "$BIN" -t 0 -w 0 r
+if grep -q "^dev=254:32 " "$T/root/sys/fs/bcache/register_raw"; then ok; else
+	bad "unit-one-disk did not register vdc"; fi
+rm -f "$T/root/dev/vdd" && disk vde 254:64 "$FIX/cache.img"
+CS=$(bcache-super-show "$FIX/cache.img" | awk '$1=="cset.uuid"{print $2}')
+tab "r /dev/vdc $CS raw,uuid=$U1"
+: >"$T/root/sys/fs/bcache/register"
+"$BIN" -t 0 -w 0 r >/dev/null 2>&1
+if grep -qx "$T/root/dev/vde" "$T/root/sys/fs/bcache/register"; then ok; else
+	bad "unit-cache-missing: cache device not registered: $(cat "$T/root/sys/fs/bcache/register")"; fi
+disk vdd 254:48 "$FIX/ext4.img"
 disk sr0 11:0 "$FIX/ext4.img"
 rm -f "$T/root/dev/sr0" && mkfifo "$T/root/dev/sr0"
 mkdir -p "$T/root/sys/class/block/loop0" && echo 7:0 >"$T/root/sys/class/block/loop0/dev"
