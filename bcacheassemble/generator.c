@@ -49,6 +49,15 @@ int unit_escape(const char *s, char *out, size_t len)
 	return 0;
 }
 
+int volume_unit(const char *name, char *out, size_t len)
+{
+	if (!bt_name_valid(name))
+		return -EINVAL;
+	if ((size_t)snprintf(out, len, "bcacheassemble@%s.service", name) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 int unit_escape_path(const char *path, char *out, size_t len)
 {
 	char simple[PATH_MAX];
@@ -80,7 +89,13 @@ int generator_device_unit(const struct bt_entry *e, char *out, size_t len)
 
 	if (len)
 		out[0] = 0;
-	if (!starts(e->device, "/dev/") ||
+	/*
+	 * A raw disk is hidden from systemd (SYSTEMD_READY=0): its device
+	 * units never become active. bcacheassemble.service waits for it
+	 * (kernel and udev events, by-id names matched by serial), and the
+	 * volume's unit runs after that pass.
+	 */
+	if (e->raw || !starts(e->device, "/dev/") ||
 	    starts(e->device, "/dev/disk/by-uuid/") ||
 	    starts(e->device, "/dev/disk/by-label/") ||
 	    (e->has_timeout && e->timeout == 0))
@@ -211,13 +226,12 @@ static int wants_link(const struct bt_entry *e, const char *dir,
 int generator_volume(const struct bt_entry *e, const char *config,
 		     const char *dir, const char *unitdir)
 {
-	char inst[4 * BT_NAME_MAX + 1], unit[NAME_MAX + 1], dev[NAME_MAX + 1];
+	char unit[NAME_MAX + 1], dev[NAME_MAX + 1];
 	int r;
 
-	r = unit_escape(e->name, inst, sizeof(inst));
+	r = volume_unit(e->name, unit, sizeof(unit));
 	if (r < 0)
 		return r;
-	snprintf(unit, sizeof(unit), "bcacheassemble@%s.service", inst);
 	r = generator_device_unit(e, dev, sizeof(dev));
 	if (r == 0)
 		r = volume_dropin(e, config, dir, unit, dev);

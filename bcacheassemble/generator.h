@@ -15,6 +15,13 @@
  */
 int unit_escape(const char *s, char *out, size_t len) _must_check_;
 int unit_escape_path(const char *path, char *out, size_t len) _must_check_;
+/*
+ * A volume's unit, bcacheassemble@NAME.service. A bcachetab name (A-Z a-z
+ * 0-9 . _ -) is a valid instance as it is, and the units take it unescaped
+ * (%i): 'systemctl status bcacheassemble@my-data' as written in bcachetab,
+ * and a udev SYSTEMD_WANTS= value with no backslash for systemd to read.
+ */
+int volume_unit(const char *name, char *out, size_t len) _must_check_;
 
 /*
  * The device unit a volume's unit waits for, or "" when there is none to

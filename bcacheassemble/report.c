@@ -9,6 +9,7 @@
 
 #include "assemble.h"
 #include "bootfs.h"
+#include "generator.h"
 #include "hide.h"
 #include "sysfs.h"
 #include "uuidtext.h"
@@ -296,7 +297,7 @@ int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
 	const struct bt_entry *e;
 	const struct hide_spec *h = NULL;
 	const char *name;
-	char u[UUID_STR_LEN], backing[64], mp[256];
+	char u[UUID_STR_LEN], backing[64], mp[256], unit[1024];
 	bool raw;
 
 	base = base ? base + 1 : devname;
@@ -336,6 +337,9 @@ int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
 	if (e->has_label)
 		fprintf(out, "BCACHEASSEMBLE_LABEL=%s\n", e->label);
 	fprintf(out, "BCACHEASSEMBLE_INITRD=%d\n", e->initrd ? 1 : 0);
+	/* the volume runs: its unit (failed while it was held) says so */
+	if (volume && volume_unit(e->name, unit, sizeof(unit)) == 0)
+		fprintf(out, "BCACHEASSEMBLE_UNIT=%s\n", unit);
 	fprintf(out, "BCACHEASSEMBLE_STATE=%s\n",
 		!backing_registered(ctx, d->name) ? "unregistered" :
 		backing_running(ctx, d->name)     ? "running" :
