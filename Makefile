@@ -149,7 +149,13 @@ check-boot: $(BIN)
 SYSTEM_SUITES ?= trixie bookworm
 check-system: $(BIN) deb
 	$(MAKE) -C kernel module
-	set -e; for s in $(SYSTEM_SUITES); do SUITE=$$s sh tests/system/run.sh; done
+	set -e; for s in $(SYSTEM_SUITES); do SUITE=$$s sh tests/system/run.sh; \
+		GEN=dracut SUITE=$$s sh tests/system/run.sh convert; done
+
+# boot time against Debian's bcache-tools on the real systems (hours under TCG)
+bench-system: $(BIN) deb
+	$(MAKE) -C kernel module
+	set -e; for s in $(SYSTEM_SUITES); do SUITE=$$s sh tests/system/run.sh anchor; done
 
 demo: $(BIN)
 	$(MAKE) -C kernel module
@@ -226,5 +232,5 @@ distclean: clean
 	rm -rf $(BUILD)
 
 .PHONY: all check check-unit check-model check-fuzz check-vm check-vm-broken check-vm-6.12 \
-	check-mainline review check-boot check-system demo bench-boot \
+	check-mainline review check-boot check-system demo bench-boot bench-system \
 	lint fuzz bench install deb clean distclean

@@ -22,21 +22,39 @@
 #                 converted with --create --next-boot; the next boot has
 #                 both on bcacheN in writeback; --remove takes them back to
 #                 plain disks, data intact.
+#   outage        /var on its own plain disk and a nofail data volume in
+#                 writeback on a second cache set; power cut (QEMU killed)
+#                 during fsync'd writes to the root, then a clean boot with
+#                 every fsync'd file intact; the root's cache disk missing:
+#                 the boot stops in the initramfs with a message naming the
+#                 volume and its set; the data volume's cache disk missing:
+#                 the boot goes on without /data, bcacheassemble --scan
+#                 does not wait for the set; all back: both volumes in
+#                 writeback, data intact.
+#   anchor        boot time against Debian's bcache-tools (see case_anchor;
+#                 a benchmark, not in the default list)
 #
-# usage: SUITE=trixie|bookworm run.sh [CASE...]
+# usage: [GEN=initramfs-tools|dracut] SUITE=trixie|bookworm run.sh [CASE...]
 # The root is made once by mkroot.sh and cached; the packages come from
 # build/deb (make deb).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 suite=${SUITE:-trixie}
-TOP=$(pwd)/build/system-$suite
+# the initramfs generator: initramfs-tools (Debian's default) or dracut
+# (its systemd initrd: dracut includes systemd when the system has it)
+gen=${GEN:-initramfs-tools}
+case $gen in
+initramfs-tools) TOP=$(pwd)/build/system-$suite ;;
+dracut) TOP=$(pwd)/build/system-$suite-dracut ;;
+*) echo "GEN: initramfs-tools or dracut, not $gen"; exit 1 ;;
+esac
 KO=kernel/build/bcache.ko
 HOSTK=$(printf '%s\n' /lib/modules/6.1.* | sort -V | tail -n 1)
 HOSTK=${HOSTK##*/}
 pass=0
 fail=0
-ok() { pass=$((pass + 1)); echo "system $suite $1: PASS"; }
-bad() { fail=$((fail + 1)); echo "system $suite $1: FAIL $2"; }
+ok() { pass=$((pass + 1)); echo "system $suite $gen $1: PASS"; }
+bad() { fail=$((fail + 1)); echo "system $suite $gen $1: FAIL $2"; }
 has() { grep -aq "$2" "$1"; }
 val() { grep -a "^SYSTEST $2 " "$1" | head -n 1 | cut -d' ' -f3- | tr -d '\r'; }
 
@@ -60,9 +78,18 @@ tree() {
 	C=$(bcache-super-show "$W/cache.img" | awk '$1=="cset.uuid" {print $2}')
 	t=$W/tree
 	printf '# NAME\tDEVICE\tCSET\tOPTIONS\n' >"$t/etc/bcachetab"
+	if [ "$anchor" = 1 ]; then
+		# a formatted root (make-bcache -B): its filesystem 8 KiB in
+		rm -f "$W/root.img"
+		truncate -s $((6 * 1024 * 1024 * 1024 + 8192)) "$W/root.img"
+		make-bcache --block 512 -B "$W/root.img" >/dev/null
+		F=$(bcache-super-show "$W/root.img" | awk '$1=="dev.uuid" {print $2}')
+		printf 'root\tUUID=%s\t%s\tinitrd\n' "$F" "$C" >>"$t/etc/bcachetab"
 	# convert: the admin converts the disks later, with --create --next-boot
-	[ "$convert" = 1 ] || printf 'root\tUUID=%s\t%s\traw,uuid=%s,mode=writeback,initrd\n' \
-		"$FSU" "$C" "$U" >>"$t/etc/bcachetab"
+	elif [ "$convert" = 0 ]; then
+		printf 'root\tUUID=%s\t%s\traw,uuid=%s,mode=writeback,initrd\n' \
+			"$FSU" "$C" "$U" >>"$t/etc/bcachetab"
+	fi
 	printf 'UUID=%s\t/\text4\terrors=remount-ro\t0 0\n' "$FSU" >"$t/etc/fstab"
 	if [ "$convert" = 1 ]; then
 		DU=$(cat /proc/sys/kernel/random/uuid)
@@ -72,6 +99,21 @@ tree() {
 		printf 'UUID=%s\t/data\text4\tdefaults\t0 2\n' "$DU" >>"$t/etc/fstab"
 	fi
 	[ "$bootin" = 1 ] || printf 'UUID=%s\t/boot\text4\tdefaults\t0 0\n' "$BOOTU" >>"$t/etc/fstab"
+	if [ "$outage" = 1 ]; then
+		# a nofail data volume on its own cache set, its line as
+		# --create --next-boot leaves it (attached cold at the next boot)
+		DU=$(cat /proc/sys/kernel/random/uuid) U2=$(cat /proc/sys/kernel/random/uuid)
+		VARU=$(cat /proc/sys/kernel/random/uuid)
+		truncate -s 512M "$W/cache2.img"
+		make-bcache --block 512 --bucket 64k -C "$W/cache2.img" >/dev/null
+		C2=$(bcache-super-show "$W/cache2.img" | awk '$1=="cset.uuid" {print $2}')
+		mkdir -p "$W/data/d" "$t/data"
+		mkfs.ext4 -q -F -U "$DU" -d "$W/data" "$W/data.img" 256M
+		printf 'data\t/dev/disk/by-id/virtio-sysdata\t%s\traw,uuid=%s,mode=writeback,nofail,stale\n' \
+			"$C2" "$U2" >>"$t/etc/bcachetab"
+		printf '/dev/bcache/data\t/data\text4\tnofail\t0 2\n' >>"$t/etc/fstab"
+		printf 'UUID=%s\t/var\text4\tdefaults\t0 2\n' "$VARU" >>"$t/etc/fstab"
+	fi
 	echo "systest-$suite" >"$t/etc/hostname"
 	echo "$new" >"$t/root/upgrade/kver"
 	install -m 0755 tests/system/guest/systest "$t/usr/local/sbin/systest"
@@ -79,12 +121,18 @@ tree() {
 	ln -sf /etc/systemd/system/systest.service "$t/etc/systemd/system/multi-user.target.wants/"
 	# the console is the test's: a getty there would hang up its output
 	ln -sf /dev/null "$t/etc/systemd/system/serial-getty@ttyS0.service"
-	if [ "$bootin" = 1 ]; then
+	if [ "$bootin" = 1 ] || [ "$anchor" = 1 ]; then
 		echo "system $suite: installing bcache-tools"
 		inroot apt-get install -y -q --no-install-recommends bcache-tools >"$W/bcache-tools.log" 2>&1 ||
 			{ bad install "bcache-tools: see $W/bcache-tools.log"; return 1; }
 	fi
 	cp build/deb/bcacheassemble_*.deb build/deb/bcacheassemble-dkms_*.deb "$t/tmp/"
+	if [ "$gen" = dracut ]; then
+		echo "system $suite: installing dracut (in place of initramfs-tools)"
+		inroot apt-get install -y -q --no-install-recommends dracut >"$W/dracut.log" 2>&1 &&
+			! inroot dpkg -s initramfs-tools >/dev/null 2>&1 ||
+			{ bad install "dracut: see $W/dracut.log"; return 1; }
+	fi
 	echo "system $suite: installing the packages (DKMS builds for $old)"
 	inroot sh -c 'dpkg -i /tmp/bcacheassemble_*.deb /tmp/bcacheassemble-dkms_*.deb' \
 		>"$W/install.log" 2>&1 || { bad install "see $W/install.log"; return 1; }
@@ -106,17 +154,32 @@ tree() {
 		has "$W/install.log" "update-initramfs -u -k all" ||
 			{ bad install "the packages rebuilt no image: see $W/install.log"; return 1; }
 	else
-		inroot update-initramfs -u -k "$old" >>"$W/install.log" 2>&1 ||
+		if [ "$gen" = dracut ]; then
+			inroot dracut -f "/boot/initrd.img-$old" "$old"
+		else
+			inroot update-initramfs -u -k "$old"
+		fi >>"$W/install.log" 2>&1 ||
 			{ bad install "update-initramfs: see $W/install.log"; return 1; }
 		# /boot on its own plain disk (the bootloader's view stays true);
 		# the host reads kernels and images from it as a bootloader would
 		mkfs.ext4 -q -F -U "$BOOTU" -d "$t/boot" "$W/boot.img" 512M
 		find "$t/boot" -mindepth 1 -delete
 	fi
-	mkfs.ext4 -q -F -b 4096 -U "$FSU" -d "$t" "$W/root.img" 6G
+	if [ "$outage" = 1 ]; then
+		# /var on its own disk: the tool's state is there, mounted late
+		mkfs.ext4 -q -F -U "$VARU" -d "$t/var" "$W/var.img" 2G
+		find "$t/var" -mindepth 1 -delete
+	fi
+	if [ "$anchor" = 1 ]; then
+		mkfs.ext4 -q -F -b 4096 -U "$FSU" -d "$t" "$W/fs.img" 6G
+		dd if="$W/fs.img" of="$W/root.img" bs=8192 seek=1 conv=notrunc,sparse status=none
+		rm -f "$W/fs.img"
+	else
+		mkfs.ext4 -q -F -b 4096 -U "$FSU" -d "$t" "$W/root.img" 6G
+	fi
 	echo "system $suite: root.img $(du -m "$W/root.img" | cut -f1) MiB used"
 	rm -rf "$t"
-	[ "$convert" = 1 ] && return 0
+	[ "$convert" = 1 ] || [ "$anchor" = 1 ] && return 0
 	# the volume's first registration, as bcacheassemble --create leaves it
 	sh tests/vm/mkinitramfs.sh "$W/prep.gz" "$HOSTK" "$KO" bcacheassemble/bcacheassemble
 	timeout 600 qemu-system-x86_64 -accel tcg,thread=single -m 1024 -smp 2 -nographic \
@@ -142,6 +205,12 @@ boot() {
 	fi
 	[ -f "$W/data.img" ] && bootdisk="$bootdisk -drive file=$W/data.img,if=none,id=d3,format=raw
 		-device virtio-blk-pci,drive=d3,serial=sysdata"
+	[ -f "$W/var.img" ] && bootdisk="$bootdisk -drive file=$W/var.img,if=none,id=d4,format=raw
+		-device virtio-blk-pci,drive=d4,serial=sysvar"
+	[ -f "$W/cache2.img" ] && [ -z "${nocache2:-}" ] && bootdisk="$bootdisk
+		-drive file=$W/cache2.img,if=none,id=d5,format=raw -device virtio-blk-pci,drive=d5,serial=syscache2"
+	cachedisk="-drive file=$W/cache.img,if=none,id=d1,format=raw -device virtio-blk-pci,drive=d1,serial=syscache"
+	[ -z "${nocache:-}" ] || cachedisk=
 	debugfs -R "dump $bootdir/vmlinuz-$2 $W/vmlinuz" "$bootimg" >/dev/null 2>&1
 	debugfs -R "dump $bootdir/initrd.img-$2 $W/initrd" "$bootimg" >/dev/null 2>&1
 	if [ ! -s "$W/vmlinuz" ] || [ ! -s "$W/initrd" ]; then
@@ -149,22 +218,61 @@ boot() {
 		return 1
 	fi
 	t0=$(date +%s)
-	timeout "${SYSTEM_TIMEOUT:-10800}" qemu-system-x86_64 -accel tcg,thread=single -m 2048 -smp 2 \
+	# (word-split on purpose)
+	qemu-system-x86_64 -accel tcg,thread=single -m 2048 -smp 2 \
 		-nographic -no-reboot -kernel "$W/vmlinuz" -initrd "$W/initrd" \
-		-append "root=UUID=$FSU rw console=ttyS0 panic=-1 systest=$3" \
+		-append "root=UUID=$FSU rw console=ttyS0 panic=-1 ${append:-}systest=$3" \
 		-drive "file=$W/root.img,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0,serial=sysroot \
-		-drive "file=$W/cache.img,if=none,id=d1,format=raw" -device virtio-blk-pci,drive=d1,serial=syscache \
-		$bootdisk </dev/null >"$1" 2>&1 # (word-split on purpose)
+		-monitor "unix:$W/monitor,server=on,wait=off" \
+		$cachedisk $bootdisk </dev/null >"$1" 2>&1 &
+	qpid=$!
+	if [ -n "$plug_at" ]; then
+		# when the guest says plug_at, the second cache disk is plugged in
+		(timeout 3600 sh -c 'tail -n +1 --pid="$1" -f "$2" | grep -aq -m 1 -e "$3"' \
+			sh "$qpid" "$1" "$plug_at" &&
+			monitor "drive_add 0 if=none,id=d5,file=$W/cache2.img,format=raw" \
+				"device_add virtio-blk-pci,drive=d5,serial=syscache2") >"$W/monitor.log" 2>&1 &
+	fi
+	# until the guest powers off, or says cut_at (then the power is cut:
+	# QEMU killed, nothing flushed), or the deadline
+	timeout "${deadline:-${SYSTEM_TIMEOUT:-10800}}" sh -c 'tail -n +1 --pid="$1" -f "$2" |
+		grep -aq -m 1 -e "$3"' sh "$qpid" "$1" "${cut_at:-^NEVER-CUT}"
+	kill -KILL "$qpid" 2>/dev/null
+	wait "$qpid"
 	echo "system $suite: boot $3 on $2: $(($(date +%s) - t0)) s"
+}
+
+# monitor CMD...: commands to QEMU's human monitor of the running guest
+monitor() {
+	python3 - "$W/monitor" "$@" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+def prompt():
+    buf = b''
+    while not buf.endswith(b'(qemu) '):
+        data = s.recv(4096)
+        if not data:
+            sys.exit('monitor closed')
+        buf += data
+    return buf.decode(errors='replace')
+prompt()
+for cmd in sys.argv[2:]:
+    s.sendall(cmd.encode() + b'\n')
+    print(prompt())
+EOF
 }
 
 # common checks of a boot: KVER, root from bcacheN in writeback, nothing
 # failed, no raw disk mounted
 up() {
+	came_up "$@" && has "$1" "^SYSTEST end "
+}
+came_up() { # the same checks for a boot whose step did not end (power cut)
 	[ "$(val "$1" kernel)" = "$2" ] && has "$1" "^SYSTEST root-source /dev/bcache[0-9]" &&
 		has "$1" "^SYSTEST root-mode .*\[${rootmode:-writeback}\]" && ! has "$1" "^SYSTEST failed [a-z]" &&
 		[ "$(val "$1" service)" = active ] && [ "$(val "$1" raw-mounted)" = 0 ] &&
-		! has "$1" "already registered" && has "$1" "^SYSTEST end "
+		! has "$1" "already registered"
 }
 
 case_upgrade() {
@@ -271,14 +379,112 @@ case_convert() {
 	else bad convert-4 "see $L-4.log"; fi
 }
 
-bootin=0 convert=0
+# Outages: power cut, cache disks missing and back, with /var on its own disk
+case_outage() {
+	outage=1
+	tree || return
+	L=$W/outage
+	cut_at="^SYSTEST fsynced 12 "
+	boot "$L-1.log" "$old" pc1
+	cut_at=
+	if came_up "$L-1.log" "$old" && has "$L-1.log" "^SYSTEST fsynced 12 " &&
+		has "$L-1.log" "^SYSTEST data-source /dev/bcache[0-9]" &&
+		has "$L-1.log" "^SYSTEST var-source /dev/vd" && ! has "$L-1.log" "^SYSTEST end "; then
+		ok "/var on its own disk, /data attached cold; power cut after 12 fsync'd files"
+	else bad outage-1 "see $L-1.log"; return; fi
+	# FILE SUM per line: the markers, and pc-N for the fsync'd files
+	grep -a "^SYSTEST wrote \|^SYSTEST fsynced " "$L-1.log" | tr -d '\r' |
+		awk '{ print ($2 == "fsynced" ? "pc-" $3 : $3), $4 }' | LC_ALL=C sort >"$W/written"
+	intact() { # LOG: every file written and fsync'd before the cut, as written
+		grep -a "^SYSTEST rmarker \|^SYSTEST dmarker \|^SYSTEST pcfile " "$1" | tr -d '\r' |
+			awk '{ print ($2 == "pcfile" ? "pc-" $3 : $2), ($2 == "pcfile" ? $4 : $3) }' |
+			LC_ALL=C sort >"$W/read"
+		[ "$(LC_ALL=C join "$W/written" "$W/read" | awk '$2 == $3' | wc -l)" = "$(wc -l <"$W/written")" ]
+	}
+	boot "$L-2.log" "$old" report
+	if up "$L-2.log" "$old" && intact "$L-2.log" &&
+		has "$L-2.log" "^SYSTEST data-mode .*\[writeback\]" &&
+		has "$L-2.log" "^SYSTEST units .*root=active" && has "$L-2.log" "^SYSTEST units .*data=active"; then
+		ok "the boot after the cut: root and /data in writeback, $(wc -l <"$W/written") fsync'd files intact, nothing failed"
+	else bad outage-2 "see $L-2.log"; return; fi
+	# the root's cache disk missing: held in the initramfs (rootdelay: the
+	# time initramfs-tools looks for the root before it gives up)
+	nocache=1 append="rootdelay=90 " deadline=1800
+	boot "$L-3.log" "$old" report
+	nocache='' append='' deadline=''
+	if grep -a "root" "$L-3.log" | grep -a "$C" | grep -aq "held" && ! has "$L-3.log" "^SYSTEST " &&
+		! has "$L-3.log" "Kernel panic\|BUG:\|Call Trace"; then
+		ok "root's cache disk missing: the boot stops in the initramfs: $(grep -a "root" "$L-3.log" | grep -a "$C" | grep -a -m 1 held | tr -d '\r' | cut -c1-160)"
+	else bad outage-3 "see $L-3.log"; return; fi
+	nocache2=1 plug_at="^SYSTEST hotplug-ready"
+	boot "$L-4.log" "$old" late
+	nocache2='' plug_at=''
+	sc=$(val "$L-4.log" scan-seconds)
+	if [ "$(val "$L-4.log" kernel)" = "$old" ] && has "$L-4.log" "^SYSTEST root-mode .*\[writeback\]" &&
+		intact "$L-4.log" && ! has "$L-4.log" "^SYSTEST data-source" &&
+		has "$L-4.log" "^SYSTEST units .*root=active" &&
+		awk -v s="$sc" 'BEGIN { exit !(s != "" && s < 15) }' &&
+		has "$L-4.log" "^SYSTEST units .*data=failed"; then
+		ok "the root's cache back, /data's cache missing (nofail): root intact, the boot goes on without /data, data's unit failed (--scan ran $sc s; multi-user.target at $(val "$L-4.log" time-multi-user) s, $(val "$L-2.log" time-multi-user) s with every disk)"
+	else bad outage-4 "see $L-4.log"; return; fi
+	if has "$L-4.log" "^SYSTEST late-data /dev/bcache[0-9]* active" &&
+		has "$L-4.log" "^SYSTEST units .*data=active"; then
+		ok "/data's cache disk plugged in later: the volume runs, its unit active again"
+	else bad outage-4-late "see $L-4.log and $W/monitor.log"; fi
+	boot "$L-5.log" "$old" report
+	if up "$L-5.log" "$old" && intact "$L-5.log" && has "$L-5.log" "^SYSTEST data-mode .*\[writeback\]" &&
+		has "$L-5.log" "^SYSTEST units .*data=active"; then
+		ok "every disk back: root and /data in writeback, data intact, nothing failed"
+	else bad outage-5 "see $L-5.log"; fi
+}
+
+# Boot time against the anchor: a formatted root (make-bcache -B) found by
+# Debian's bcache-tools (its udev rule in the initramfs; rd.bcache.conf=0)
+# against the same root, image and system through bcacheassemble. Boots
+# alternate, BENCH_BOOTS (5) each; seconds from the kernel's start to the
+# root's systemd (the initramfs's work; the kernel's part is the same in
+# both) and to multi-user.target; medians and their ratios.
+case_anchor() {
+	anchor=1 rootmode=writethrough
+	tree || return
+	L=$W/anchor n=${BENCH_BOOTS:-5}
+	# the first boot attaches the root to set C (bcacheassemble, from its
+	# line); its superblock says so from then on, for both paths
+	boot "$L-0.log" "$old" report
+	up "$L-0.log" "$old" || { bad anchor-0 "warm-up boot: see $L-0.log"; return; }
+	: >"$W/tools.t"
+	: >"$W/ours.t"
+	for i in $(seq "$n"); do
+		append="rd.bcache.conf=0 "
+		boot "$L-tools-$i.log" "$old" report
+		append=
+		boot "$L-ours-$i.log" "$old" report
+		for p in tools ours; do
+			f=$L-$p-$i.log
+			# who registered the root: a word of ours before the root is
+			# mounted in our boots only
+			sed '/EXT4-fs (bcache[0-9]*): mounted/q' "$f" | grep -aq "bcacheassemble: root" &&
+				w=ours || w=tools
+			if ! up "$f" "$old" || [ "$w" != "$p" ]; then
+				bad "anchor-$p-$i" "root registered by $w: see $f"
+				return
+			fi
+			echo "$(val "$f" time-userspace) $(val "$f" time-multi-user)" >>"$W/$p.t"
+			echo "system $suite anchor $p, boot $i: root's systemd at $(val "$f" time-userspace) s, multi-user.target at $(val "$f" time-multi-user) s"
+		done
+	done
+	med() { cut -d' ' -f"$2" "$W/$1.t" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+	ok "formatted root, medians of $n boots: initramfs (kernel start to the root's systemd) bcache-tools $(med tools 1) s, bcacheassemble $(med ours 1) s, ratio $(echo "scale=3; $(med ours 1) / $(med tools 1)" | bc); multi-user.target $(med tools 2) s and $(med ours 2) s, ratio $(echo "scale=3; $(med ours 2) / $(med tools 2)" | bc)"
+}
+
+bootin=0 convert=0 outage=0 anchor=0 plug_at='' cut_at='' nocache='' nocache2='' append='' deadline=''
 cache=${CHROOT_CACHE:-/var/cache/bcacheassemble}/system-$suite
 kvers=$(sh tests/system/mkroot.sh "$suite") || exit 1
 old=${kvers% *} new=${kvers#* }
 ls build/deb/bcacheassemble_*.deb build/deb/bcacheassemble-dkms_*.deb >/dev/null ||
 	{ echo "missing build/deb packages (make deb)"; exit 1; }
 [ -f "$KO" ] || { echo "missing $KO (make -C kernel module)"; exit 1; }
-[ $# -gt 0 ] || set -- upgrade upgrade-fail bootin convert
+[ $# -gt 0 ] || set -- upgrade upgrade-fail bootin convert outage
 for c in "$@"; do
 	W=$TOP/$c # a case's own tree, disks and logs: cases may run at once
 	case $c in
@@ -286,6 +492,8 @@ for c in "$@"; do
 	upgrade-fail) case_upgrade_fail ;;
 	bootin) case_bootin ;;
 	convert) case_convert ;;
+	outage) case_outage ;;
+	anchor) case_anchor ;;
 	*) bad "$c" "no such case" ;;
 	esac
 done
