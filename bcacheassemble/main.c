@@ -588,6 +588,12 @@ static int do_update_images(struct context *ctx)
 		goto out;
 	}
 	r = images_update(ctx);
+	/*
+	 * The raw disk under /boot, if any, for every image written (also
+	 * when a later one failed): the post-update hook leaves it to us.
+	 */
+	if (do_sync_boot(ctx, &(struct cli){ .timeout = -1 }) != EXIT_OK)
+		rc = EXIT_FAILED;
 	if (r < 0) {
 		log_err("rebuilding the initramfs images failed (%s); they "
 			"still carry an old bcachetab: fix the generator's "
@@ -597,9 +603,6 @@ static int do_update_images(struct context *ctx)
 		goto out;
 	}
 	log_notice("initramfs images rebuilt from %s", ctx->config);
-	/* dracut has no post-update hook: the raw disk under /boot, if any */
-	if (do_sync_boot(ctx, &(struct cli){ .timeout = -1 }) != EXIT_OK)
-		rc = EXIT_FAILED;
 	writeback_after_images(ctx, &tab, &devs);
 out:
 	devtab_free(&devs);

@@ -161,6 +161,8 @@ int images_update(struct context *ctx)
 	if (pid == 0) {
 		/* the generators print to stdout: keep ours clean */
 		dup2(STDERR_FILENO, STDOUT_FILENO);
+		/* the caller checks the boot files once, after every image */
+		setenv("BCACHEASSEMBLE_SYNC_BOOT_AFTER", "1", 1);
 		execl("/bin/sh", "sh", "-c", ctx->update_images, (char *)NULL);
 		_exit(127);
 	}

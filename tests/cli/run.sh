@@ -500,6 +500,9 @@ expect images-fail 1 "were NOT rebuilt" -- env BCACHEASSEMBLE_UPDATE_IMAGES=fals
 if [ -e "$BCACHEASSEMBLE_IMAGE_FLAG" ] && grep -q "label=L2" "$BCACHETAB"; then ok; else
 	bad "images-fail: flag or line"; fi
 expect images-later 0 "initramfs images rebuilt" -- "$BIN" --update-images
+# the generator's post-update hook leaves the boot files to --update-images
+expect images-hook-env 0 "after=1" -- env \
+	BCACHEASSEMBLE_UPDATE_IMAGES='echo "after=$BCACHEASSEMBLE_SYNC_BOOT_AFTER"' "$BIN" --update-images
 tab "r /dev/vdc - raw,uuid=$U1"
 if ! "$BIN" --set-label r L3 2>&1 | grep -q "rebuil"; then ok; else bad "images rebuilt for a non-initrd line"; fi
 
