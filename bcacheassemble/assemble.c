@@ -691,7 +691,9 @@ int assembly_exit_code(const struct assembly *a)
 	for (size_t i = 0; i < a->n; i++) {
 		const struct volume *v = &a->vols[i];
 
-		if (v->e->nofail || (v->no_wait && v->status != VOL_FAILED))
+		/* a nofail volume named on the command line has its status */
+		if ((v->e->nofail && !a->named) ||
+		    (v->no_wait && v->status != VOL_FAILED))
 			continue;
 		if (v->status == VOL_FAILED || v->status == VOL_PENDING)
 			failed = true;

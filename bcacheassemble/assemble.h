@@ -42,6 +42,7 @@ struct assembly {
 	unsigned default_wait;
 	bool may_edit;            /* holds the lock: may change bcachetab */
 	bool may_scan;            /* may probe every disk (not from udev) */
+	bool named;               /* volumes named by the admin or a unit */
 	bool scanned;             /* every disk probed */
 };
 

@@ -490,6 +490,7 @@ static int do_assemble(struct context *ctx, const struct cli *c)
 		return EXIT_FAILED;
 	}
 	a.may_edit = !ctx->in_initrd;
+	a.named = c->mode == M_NAMES;
 	if (c->timeout >= 0)
 		a.default_timeout = (unsigned)c->timeout;
 	if (c->wait >= 0)

@@ -312,6 +312,11 @@ registered vdc 0
 tab "r /dev/vdc $C1 raw,uuid=$U1,mode=writeback,label=x"
 expect detail-scan-held 0 "r	/dev/vdc	$C1	raw,uuid=$U1,mode=writeback,label=x" -- \
 	"$BIN" --detail --scan
+# a held nofail volume: --scan goes on (0); named, as its unit names it, it
+# has its own status (3), so the unit fails and its last resort runs
+tab "r /dev/vdc $C1 raw,uuid=$U1,mode=writeback,nofail"
+expect nofail-scan 0 "held back until cache set" -- "$BIN" --scan -t 0 -w 0
+expect nofail-named 3 "held back until cache set" -- "$BIN" -t 0 -w 0 r
 # the set is there but did not take the volume: recorded stale, exit 1
 mkdir -p "$T/root/sys/fs/bcache/$C1"
 echo 1 >"$T/root/sys/class/block/vdc/bcache/running"

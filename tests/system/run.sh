@@ -130,7 +130,7 @@ tree() {
 	if [ "$gen" = dracut ]; then
 		echo "system $suite: installing dracut (in place of initramfs-tools)"
 		inroot apt-get install -y -q --no-install-recommends dracut >"$W/dracut.log" 2>&1 &&
-			! inroot dpkg -s initramfs-tools >/dev/null 2>&1 ||
+			[ ! -e "$W/tree/usr/sbin/update-initramfs" ] ||
 			{ bad install "dracut: see $W/dracut.log"; return 1; }
 	fi
 	echo "system $suite: installing the packages (DKMS builds for $old)"
