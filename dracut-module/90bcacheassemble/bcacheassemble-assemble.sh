@@ -6,9 +6,10 @@
 [ -x /usr/sbin/bcacheassemble ] || return 0
 # dracut's systemd initrd starts its initqueue only when asked to: there,
 # too, the settled hook says what waits and the timeout hook is the last
-# resort
-if [ -e /etc/bcachetab ]; then
-	mkdir -p /lib/dracut && : >/lib/dracut/need-initqueue
+# resort. The image asks (module-setup.sh); an image built before that did
+# not, so ask here too where the image is writable (dracut 059).
+if [ -e /etc/bcachetab ] && [ ! -e /lib/dracut/need-initqueue ]; then
+	{ mkdir -p /lib/dracut && : >/lib/dracut/need-initqueue; } 2>/dev/null
 fi
 read -r up _ </proc/uptime && echo "${up%%.*}" >/run/bcacheassemble.start
 /usr/sbin/bcacheassemble --initrd --scan -t 0 -w 0

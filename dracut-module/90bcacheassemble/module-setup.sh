@@ -68,6 +68,10 @@ install() {
         BCACHETAB=$tab "$(bca_bin)" --check >/dev/null 2>&1 ||
             dwarn "bcacheassemble: $tab has problems (bcacheassemble --check); bad lines are skipped at boot"
         inst_simple "$tab" /etc/bcachetab
+        # dracut's systemd initrd starts its initqueue (where the settled
+        # and timeout hooks run) only when the image asks for it; at boot
+        # the image may be read-only there (dracut 106)
+        dracut_need_initqueue
     fi
     inst_simple "${BCACHEASSEMBLE_RULES:-@UDEVRULESDIR@/61-bcacheassemble.rules}" \
         "${udevdir}/rules.d/61-bcacheassemble.rules"

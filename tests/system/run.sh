@@ -399,7 +399,9 @@ case_outage() {
 		grep -a "^SYSTEST rmarker \|^SYSTEST dmarker \|^SYSTEST pcfile " "$1" | tr -d '\r' |
 			awk '{ print ($2 == "pcfile" ? "pc-" $3 : $2), ($2 == "pcfile" ? $4 : $3) }' |
 			LC_ALL=C sort >"$W/read"
-		[ "$(LC_ALL=C join "$W/written" "$W/read" | awk '$2 == $3' | wc -l)" = "$(wc -l <"$W/written")" ]
+		# each file read back (in every report of the boot) as written
+		LC_ALL=C join "$W/written" "$W/read" | awk -v n="$(wc -l <"$W/written")" \
+			'$2 != $3 { bad = 1 } { seen[$1] = 1 } END { for (k in seen) m++; exit bad || m != n }'
 	}
 	boot "$L-2.log" "$old" report
 	if up "$L-2.log" "$old" && intact "$L-2.log" &&
@@ -420,11 +422,13 @@ case_outage() {
 	boot "$L-4.log" "$old" late
 	nocache2='' plug_at=''
 	sc=$(val "$L-4.log" scan-seconds)
+	# before the cache disk is plugged in
+	sed '/^SYSTEST hotplug-ready/q' "$L-4.log" >"$L-4-before.log"
 	if [ "$(val "$L-4.log" kernel)" = "$old" ] && has "$L-4.log" "^SYSTEST root-mode .*\[writeback\]" &&
-		intact "$L-4.log" && ! has "$L-4.log" "^SYSTEST data-source" &&
-		has "$L-4.log" "^SYSTEST units .*root=active" &&
+		intact "$L-4.log" && ! has "$L-4-before.log" "^SYSTEST data-source" &&
+		has "$L-4-before.log" "^SYSTEST units .*root=active" &&
 		awk -v s="$sc" 'BEGIN { exit !(s != "" && s < 15) }' &&
-		has "$L-4.log" "^SYSTEST units .*data=failed"; then
+		has "$L-4-before.log" "^SYSTEST units .*data=failed"; then
 		ok "the root's cache back, /data's cache missing (nofail): root intact, the boot goes on without /data, data's unit failed (--scan ran $sc s; multi-user.target at $(val "$L-4.log" time-multi-user) s, $(val "$L-2.log" time-multi-user) s with every disk)"
 	else bad outage-4 "see $L-4.log"; return; fi
 	if has "$L-4.log" "^SYSTEST late-data /dev/bcache[0-9]* active" &&
