@@ -25,7 +25,7 @@ static bool plain(char c, bool first)
 	       (c == '.' && !first);
 }
 
-int unit_escape(const char *s, char *out, size_t len)
+static int unit_escape(const char *s, char *out, size_t len)
 {
 	size_t n = 0;
 

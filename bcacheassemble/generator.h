@@ -7,13 +7,11 @@
 #include "macro.h"
 
 /*
- * systemd unit names. unit_escape: a string as a unit name part ('/' to
- * '-', other bytes outside [A-Za-z0-9:_.] and a leading '.' as \xNN), as
- * systemd-escape does; unit_escape_path: a path (slashes simplified, the
- * leading and trailing ones dropped), as systemd-escape --path does.
+ * systemd unit names. unit_escape_path: a path as systemd-escape --path
+ * writes it (slashes simplified, the leading and trailing ones dropped, '/'
+ * to '-', other bytes outside [A-Za-z0-9:_.] and a leading '.' as \xNN).
  * -ENAMETOOLONG when it does not fit.
  */
-int unit_escape(const char *s, char *out, size_t len) _must_check_;
 int unit_escape_path(const char *path, char *out, size_t len) _must_check_;
 /*
  * A volume's unit, bcacheassemble@NAME.service. A bcachetab name (A-Z a-z

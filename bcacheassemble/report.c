@@ -297,7 +297,7 @@ int report_export(FILE *out, struct context *ctx, const struct bcachetab *tab,
 	const struct bt_entry *e;
 	const struct hide_spec *h = NULL;
 	const char *name;
-	char u[UUID_STR_LEN], backing[64], mp[256], unit[1024];
+	char u[UUID_STR_LEN], backing[64], mp[256], unit[NAME_MAX + 1];
 	bool raw;
 
 	base = base ? base + 1 : devname;
