@@ -152,6 +152,12 @@ check-system: $(BIN) deb
 	set -e; for s in $(SYSTEM_SUITES); do SUITE=$$s sh tests/system/run.sh; \
 		GEN=dracut SUITE=$$s sh tests/system/run.sh convert; done
 
+# make check's share: case smoke on Debian 12 (initramfs-tools) and Debian 13
+# (dracut's systemd initrd) at once; a fresh machine makes both roots first
+check-system-smoke: $(BIN) deb
+	$(MAKE) -C kernel module
+	sh tests/system/smoke.sh
+
 # boot time against Debian's bcache-tools on the real systems (hours under TCG)
 bench-system: $(BIN) deb
 	$(MAKE) -C kernel module
@@ -162,7 +168,8 @@ demo: $(BIN)
 	sh tests/vm/run.sh demo
 	sh tests/boot/run.sh demo
 
-check: check-unit check-fuzz lint deb check-vm check-vm-broken check-vm-6.12 check-boot
+check: check-unit check-fuzz lint deb check-vm check-vm-broken check-vm-6.12 check-boot \
+	check-system-smoke
 
 bench: $(BIN)
 	sh bench/parse-plan.sh
@@ -232,5 +239,5 @@ distclean: clean
 	rm -rf $(BUILD)
 
 .PHONY: all check check-unit check-model check-fuzz check-vm check-vm-broken check-vm-6.12 \
-	check-mainline review check-boot check-system demo bench-boot bench-system \
+	check-mainline review check-boot check-system check-system-smoke demo bench-boot bench-system \
 	lint fuzz bench install deb clean distclean
