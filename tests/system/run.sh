@@ -236,7 +236,7 @@ boot() {
 	# (word-split on purpose)
 	qemu-system-x86_64 -accel tcg,thread=single -m 2048 -smp 2 \
 		-nographic -no-reboot -kernel "$W/vmlinuz" -initrd "$W/initrd" \
-		-append "root=UUID=$FSU rw console=ttyS0 panic=-1 ${append:-}systest=$3" \
+		-append "root=UUID=$FSU rw console=ttyS0 panic=-1 sysrq_always_enabled ${append:-}systest=$3" \
 		-drive "file=$W/root.img,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0,serial=sysroot \
 		-monitor "unix:$W/monitor,server=on,wait=off" \
 		$cachedisk $bootdisk </dev/null >"$1" 2>&1 &
@@ -249,12 +249,29 @@ boot() {
 				"device_add virtio-blk-pci,drive=d5,serial=syscache2") >"$W/monitor.log" 2>&1 &
 	fi
 	# until the guest powers off, or says cut_at (then the power is cut:
-	# QEMU killed, nothing flushed), or the deadline
+	# QEMU killed, nothing flushed), or a task hangs, or the deadline
 	timeout "${deadline:-${SYSTEM_TIMEOUT:-10800}}" sh -c 'tail -n +1 --pid="$1" -f "$2" |
-		grep -aq -m 1 -e "$3"' sh "$qpid" "$1" "${cut_at:-^NEVER-CUT}"
+		grep -aq -m 1 -e "$3" -e "$4"' sh "$qpid" "$1" "${cut_at:-^NEVER-CUT}" "$HUNG"
+	has "$1" "$HUNG" && kill -0 "$qpid" 2>/dev/null && hung "$1"
 	kill -KILL "$qpid" 2>/dev/null
 	wait "$qpid"
 	echo "system $suite: boot $3 on $2: $(($(date +%s) - t0)) s"
+}
+
+# hung LOG: a guest task hung (the kernel's hung-task report); before the
+# guest is killed, what was in flight: each virtio disk's queues as QEMU sees
+# them (LOG.hang) and the guest's blocked tasks (SysRq w, on its console)
+HUNG="blocked for more than"
+hung() {
+	{
+		monitor "info virtio"
+		for p in $(monitor "info virtio" | grep -o '/machine/[^ ]*virtio-backend' | sort -u); do
+			monitor "info virtio-queue-status $p 0" "info virtio-queue-status $p 1"
+		done
+	} >"$1.hang" 2>&1
+	monitor "sendkey alt-sysrq-w" >/dev/null 2>&1
+	timeout 120 sh -c 'tail -n +1 -f "$1" | grep -aq -m 1 "Show Blocked State"' sh "$1"
+	echo "system $suite: a guest task hung: blocked tasks in $1, disk queues in $1.hang"
 }
 
 # monitor CMD...: commands to QEMU's human monitor of the running guest
@@ -287,7 +304,7 @@ came_up() { # the same checks for a boot whose step did not end (power cut)
 	[ "$(val "$1" kernel)" = "$2" ] && has "$1" "^SYSTEST root-source /dev/bcache[0-9]" &&
 		has "$1" "^SYSTEST root-mode .*\[${rootmode:-writeback}\]" && ! has "$1" "^SYSTEST failed [a-z]" &&
 		[ "$(val "$1" service)" = active ] && [ "$(val "$1" raw-mounted)" = 0 ] &&
-		! has "$1" "already registered"
+		! has "$1" "already registered" && ! has "$1" "$HUNG"
 }
 
 # What make check affords per release: the packages on a real system and
