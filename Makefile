@@ -168,8 +168,12 @@ demo: $(BIN)
 	sh tests/vm/run.sh demo
 	sh tests/boot/run.sh demo
 
-check: check-unit check-fuzz lint deb check-vm check-vm-broken check-vm-6.12 check-boot \
-	check-system-smoke
+check: check-system-roots check-unit check-fuzz lint deb check-vm check-vm-broken \
+	check-vm-6.12 check-boot check-system-smoke
+
+# the system tests' roots, made in the background while the other tests run
+check-system-roots:
+	sh tests/system/smoke.sh --prefetch
 
 bench: $(BIN)
 	sh bench/parse-plan.sh
@@ -239,5 +243,5 @@ distclean: clean
 	rm -rf $(BUILD)
 
 .PHONY: all check check-unit check-model check-fuzz check-vm check-vm-broken check-vm-6.12 \
-	check-mainline review check-boot check-system check-system-smoke demo bench-boot bench-system \
+	check-mainline review check-boot check-system check-system-smoke check-system-roots demo bench-boot bench-system \
 	lint fuzz bench install deb clean distclean

@@ -18,6 +18,11 @@ trixie) line=6.12 ;;
 bookworm) line=6.1 ;;
 *) echo "mkroot: no kernel line known for $suite" >&2; exit 1 ;;
 esac
+# one maker at a time: make check starts making the roots early, in the
+# background (smoke.sh --prefetch); the later call waits for it here
+mkdir -p "$(dirname "$dir")"
+exec 9>"$dir.lock"
+flock 9
 if [ -f "$dir/.ready" ]; then
 	cat "$dir/.ready"
 	exit 0
