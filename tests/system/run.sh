@@ -163,8 +163,11 @@ tree() {
 	rm -f "$t"/tmp/*.deb
 	inroot systemctl enable bcacheassemble.service bcacheassemble-initramfs.service >>"$W/install.log" 2>&1
 	if [ "$bootin" = 1 ] || [ "$smoke" = 1 ]; then
-		# the packages rebuilt the images: reboot straight away
-		has "$W/install.log" "update-initramfs -u -k all\\|dracut -f --regenerate-all" ||
+		# the packages rebuilt the images (with the generator installed):
+		# reboot straight away
+		rebuilt="update-initramfs -u -k all"
+		[ "$gen" = dracut ] && rebuilt="dracut -f --regenerate-all"
+		has "$W/install.log" "$rebuilt" ||
 			{ bad install "the packages rebuilt no image: see $W/install.log"; return 1; }
 	else
 		if [ "$gen" = dracut ]; then
@@ -263,9 +266,10 @@ boot() {
 # them (LOG.hang) and the guest's blocked tasks (SysRq w, on its console)
 HUNG="blocked for more than"
 hung() {
+	devs=$(monitor "info virtio" 2>&1)
 	{
-		monitor "info virtio"
-		for p in $(monitor "info virtio" | grep -o '/machine/[^ ]*virtio-backend' | sort -u); do
+		echo "$devs"
+		for p in $(echo "$devs" | grep -o '/machine/[^ ]*virtio-backend' | sort -u); do
 			monitor "info virtio-queue-status $p 0" "info virtio-queue-status $p 1"
 		done
 	} >"$1.hang" 2>&1
