@@ -150,7 +150,7 @@ SYSTEM_SUITES ?= trixie bookworm
 check-system: $(BIN) deb
 	$(MAKE) -C kernel module
 	set -e; for s in $(SYSTEM_SUITES); do SUITE=$$s sh tests/system/run.sh; \
-		GEN=dracut SUITE=$$s sh tests/system/run.sh convert; done
+		GEN=dracut SUITE=$$s sh tests/system/run.sh convert outage; done
 
 # make check's share: case smoke on Debian 12 (initramfs-tools) and Debian 13
 # (dracut's systemd initrd) at once; a fresh machine makes both roots first
