@@ -555,7 +555,6 @@ kts() {
 	grep -a -m 1 -e "$2" "$1" | sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\].*/\1/p'
 }
 
-bootin=0 convert=0 outage=0 anchor=0 smoke=0 plug_at='' cut_at='' nocache='' nocache2='' append='' deadline=''
 cache=${CHROOT_CACHE:-/var/cache/bcacheassemble}/system-$suite
 kvers=$(sh tests/system/mkroot.sh "$suite") || exit 1
 old=${kvers% *} new=${kvers#* }
@@ -565,6 +564,11 @@ ls build/deb/bcacheassemble_*.deb build/deb/bcacheassemble-dkms_*.deb >/dev/null
 [ $# -gt 0 ] || set -- upgrade upgrade-fail bootin convert outage
 for c in "$@"; do
 	W=$TOP/$c # a case's own tree, disks and logs: cases may run at once
+	# each case starts from the defaults: a case's flags (bootin's
+	# writethrough root, outage's /var and data volume, ...) must not reach
+	# the next one
+	bootin=0 convert=0 outage=0 anchor=0 smoke=0 rootmode='' plug_at='' cut_at=''
+	nocache='' nocache2='' append='' deadline=''
 	case $c in
 	upgrade) case_upgrade ;;
 	upgrade-fail) case_upgrade_fail ;;
