@@ -236,6 +236,9 @@ boot() {
 		return 1
 	fi
 	t0=$(date +%s)
+	# the log exists before QEMU's shell opens it: tail -f below must not
+	# find it missing (it gives up at once, and the guest is killed)
+	: >"$1"
 	# (word-split on purpose)
 	qemu-system-x86_64 -accel tcg,thread=single -m 2048 -smp 2 \
 		-nographic -no-reboot -kernel "$W/vmlinuz" -initrd "$W/initrd" \
