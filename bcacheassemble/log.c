@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 int log_verbosity = LOG_NOTICE;
 static int kmsg_fd = -1;
@@ -22,6 +23,25 @@ void log_open_kmsg(void)
 		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
 }
 
+/*
+ * One record, one write(2): /dev/kmsg takes a record per write. Not dprintf:
+ * glibc's gives up on a descriptor whose lseek(SEEK_CUR) fails with anything
+ * but ESPIPE, and /dev/kmsg's fails with EINVAL, so nothing was ever written.
+ */
+static void kmsg_write(enum log_level level, const char *pfx, const char *msg)
+{
+	char rec[1200];
+	int n = snprintf(rec, sizeof(rec), "<%d>bcacheassemble: %s%s\n",
+			 level == LOG_ERR ? 3 : level == LOG_WARN ? 4 : 5, pfx,
+			 msg);
+
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(rec))
+		n = sizeof(rec) - 1;
+	(void)!write(kmsg_fd, rec, (size_t)n);
+}
+
 /* "bcacheassemble: error: msg", or "bcacheassemble: FILE:LINE: msg". */
 static void emit(enum log_level level, const char *loc, const char *fmt,
 		 va_list ap)
@@ -33,9 +53,7 @@ static void emit(enum log_level level, const char *loc, const char *fmt,
 	if ((int)level <= log_verbosity)
 		fprintf(stderr, "bcacheassemble: %s%s\n", pfx, msg);
 	if (kmsg_fd >= 0 && level <= LOG_NOTICE && (int)level <= log_verbosity)
-		dprintf(kmsg_fd, "<%d>bcacheassemble: %s%s\n",
-			level == LOG_ERR ? 3 : level == LOG_WARN ? 4 : 5, pfx,
-			msg);
+		kmsg_write(level, pfx, msg);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)
