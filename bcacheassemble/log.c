@@ -3,7 +3,11 @@
 
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int log_verbosity = LOG_NOTICE;
@@ -17,9 +21,28 @@ static const char *const prefix[] = {
 	[LOG_DEBUG] = "debug: ",
 };
 
+/*
+ * Is stderr the journal already? systemd says which stream it gave a service
+ * in JOURNAL_STREAM ("DEV:INODE"); a child whose stderr was redirected
+ * (a udev program's is a pipe to udevd) inherits the variable, not the stream.
+ */
+static bool stderr_is_journal(void)
+{
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev &&
+	       (unsigned long long)st.st_ino == ino;
+}
+
 void log_open_kmsg(void)
 {
-	if (kmsg_fd < 0)
+	/* in the journal once, not twice */
+	if (kmsg_fd < 0 && !stderr_is_journal())
 		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
 }
 

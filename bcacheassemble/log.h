@@ -6,7 +6,8 @@
 /*
  * User-facing messages. Only main.c and the mode drivers print; helpers return
  * -errno. Messages go to stderr, and also to /dev/kmsg when running in an
- * initramfs (log_to_kmsg), where stderr may not be visible.
+ * initramfs (log_open_kmsg), where stderr may not be visible, unless stderr is
+ * the journal already.
  */
 enum log_level { LOG_ERR, LOG_WARN, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
 

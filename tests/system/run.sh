@@ -549,7 +549,13 @@ case_anchor() {
 	med() { cut -d' ' -f"$2" "$W/$1.t" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 	low() { cut -d' ' -f"$2" "$W/$1.t" | sort -n | head -n 1; }
 	ratio() { echo "$(med ours "$1") $(med tools "$1")" | awk '{ printf "%.3f", $1 / $2 }'; }
-	ok "formatted root, medians of $n boots (fastest in brackets): /init to root mounted, bcache-tools $(med tools 1) s ($(low tools 1)), bcacheassemble $(med ours 1) s ($(low ours 1)), ratio $(ratio 1); /init to multi-user.target $(med tools 2) s ($(low tools 2)) and $(med ours 2) s ($(low ours 2)), ratio $(ratio 2)"
+	# the median of the pairs' ratios: a pair's two boots run one after
+	# the other, under the same load from the rest of the machine
+	paired() {
+		paste -d' ' "$W/ours.t" "$W/tools.t" | awk -v f="$1" '{ print $f / $(f + 2) }' |
+			sort -n | awk '{ a[NR] = $1 } END { printf "%.3f", a[int((NR + 1) / 2)] }'
+	}
+	ok "formatted root, medians of $n boots (fastest in brackets): /init to root mounted, bcache-tools $(med tools 1) s ($(low tools 1)), bcacheassemble $(med ours 1) s ($(low ours 1)), ratio $(ratio 1) (of pairs $(paired 1)); /init to multi-user.target $(med tools 2) s ($(low tools 2)) and $(med ours 2) s ($(low ours 2)), ratio $(ratio 2) (of pairs $(paired 2))"
 }
 
 # kts LOG PATTERN: the kernel's timestamp (seconds) of the first console

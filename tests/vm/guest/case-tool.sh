@@ -23,6 +23,13 @@ case_tool() {
 	BCACHETAB=/tmp/kmsgtab bcacheassemble --initrd --check >/dev/null 2>&1
 	check "initrd messages in the kernel's log" sh -c \
 		'dmesg -r | grep -q "^<11>.*bcacheassemble: /tmp/kmsgtab:1: "'
+	# but once only where stderr is the journal (JOURNAL_STREAM names it)
+	cp /tmp/kmsgtab /tmp/kmsgtab2
+	: >/tmp/kmsgerr
+	BCACHETAB=/tmp/kmsgtab2 JOURNAL_STREAM=$(stat -c %d:%i /tmp/kmsgerr) \
+		bcacheassemble --initrd --check 2>/tmp/kmsgerr
+	check "stderr the journal: on it" grep -q "/tmp/kmsgtab2:1: " /tmp/kmsgerr
+	check "stderr the journal: not in the kernel's log" sh -c '! dmesg | grep -q /tmp/kmsgtab2'
 	bcacheassemble --detail --scan | grep -q "^data	$B	$C	raw,uuid=" || fail "detail --scan"
 	check "stop" bcacheassemble --stop data
 	check "set stop" stop_cache_set "$C"
