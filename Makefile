@@ -161,7 +161,8 @@ check-system-smoke: $(BIN) deb
 # boot time against Debian's bcache-tools on the real systems (hours under TCG)
 bench-system: $(BIN) deb
 	$(MAKE) -C kernel module
-	set -e; for s in $(SYSTEM_SUITES); do SUITE=$$s sh tests/system/run.sh anchor; done
+	set -e; for s in $(SYSTEM_SUITES); do SUITE=$$s sh tests/system/run.sh anchor; \
+		GEN=dracut SUITE=$$s sh tests/system/run.sh anchor; done
 
 demo: $(BIN)
 	$(MAKE) -C kernel module
