@@ -3,11 +3,14 @@
 
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 int log_verbosity = LOG_NOTICE;
@@ -21,10 +24,28 @@ static const char *const prefix[] = {
 	[LOG_DEBUG] = "debug: ",
 };
 
+/* Is fd a stream connected to journald's stdout socket? */
+static bool peer_is_journald(int fd)
+{
+	static const char journald[] = "/run/systemd/journal/stdout";
+	struct sockaddr_un sa;
+	socklen_t len = sizeof(sa);
+
+	if (getpeername(fd, (struct sockaddr *)&sa, &len) < 0 ||
+	    sa.sun_family != AF_UNIX || len <= offsetof(struct sockaddr_un, sun_path))
+		return false;
+	len -= offsetof(struct sockaddr_un, sun_path);
+	return len >= sizeof(journald) - 1 &&
+	       !memcmp(sa.sun_path, journald, sizeof(journald) - 1) &&
+	       (len == sizeof(journald) - 1 || !sa.sun_path[sizeof(journald) - 1]);
+}
+
 /*
  * Is stderr the journal already? systemd says which stream it gave a service
  * in JOURNAL_STREAM ("DEV:INODE"); a child whose stderr was redirected
  * (a udev program's is a pipe to udevd) inherits the variable, not the stream.
+ * dracut's hooks inherit a stale one (its dracut-cmdline exports its own
+ * environment to the later stages), hence also the socket's peer.
  */
 static bool stderr_is_journal(void)
 {
@@ -32,11 +53,13 @@ static bool stderr_is_journal(void)
 	unsigned long long dev, ino;
 	struct stat st;
 
-	if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2 ||
-	    fstat(STDERR_FILENO, &st) < 0)
+	if (fstat(STDERR_FILENO, &st) < 0)
 		return false;
-	return (unsigned long long)st.st_dev == dev &&
-	       (unsigned long long)st.st_ino == ino;
+	if (e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 &&
+	    (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino)
+		return true;
+	return S_ISSOCK(st.st_mode) && peer_is_journald(STDERR_FILENO);
 }
 
 void log_open_kmsg(void)
