@@ -1,8 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Before udev: register the bcachetab disks already present (a raw disk is
-# then claimed by the kernel) and report what waits. No waiting here: the
-# initqueue runs the settled hook as disks appear.
+# Before udev: ask for the initqueue; no scan here. Before udev
+# the disks' drivers are rarely loaded, and a scan would only load the bcache
+# module (the boot waits for that) and report every disk missing. udev's
+# coldplug replays every disk's event, which registers it (the rules'
+# --incremental); the settled hook reports what waits, the timeout hook is
+# the last resort.
 [ -x /usr/sbin/bcacheassemble ] || return 0
 # dracut's systemd initrd starts its initqueue only when asked to: there,
 # too, the settled hook says what waits and the timeout hook is the last
@@ -11,5 +14,3 @@
 if [ -e /etc/bcachetab ] && [ ! -e /lib/dracut/need-initqueue ]; then
 	{ mkdir -p /lib/dracut && : >/lib/dracut/need-initqueue; } 2>/dev/null
 fi
-read -r up _ </proc/uptime && echo "${up%%.*}" >/run/bcacheassemble.start
-/usr/sbin/bcacheassemble --initrd --scan -t 0 -w 0
