@@ -3,7 +3,6 @@
 
 #include <fcntl.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,17 +26,12 @@ static const char *const prefix[] = {
 /* Is fd a stream connected to journald's stdout socket? */
 static bool peer_is_journald(int fd)
 {
-	static const char journald[] = "/run/systemd/journal/stdout";
-	struct sockaddr_un sa;
-	socklen_t len = sizeof(sa);
+	struct sockaddr_un sa = { 0 };
+	socklen_t len = sizeof(sa) - 1; /* sun_path stays NUL-terminated */
 
-	if (getpeername(fd, (struct sockaddr *)&sa, &len) < 0 ||
-	    sa.sun_family != AF_UNIX || len <= offsetof(struct sockaddr_un, sun_path))
-		return false;
-	len -= offsetof(struct sockaddr_un, sun_path);
-	return len >= sizeof(journald) - 1 &&
-	       !memcmp(sa.sun_path, journald, sizeof(journald) - 1) &&
-	       (len == sizeof(journald) - 1 || !sa.sun_path[sizeof(journald) - 1]);
+	return getpeername(fd, (struct sockaddr *)&sa, &len) == 0 &&
+	       sa.sun_family == AF_UNIX &&
+	       !strcmp(sa.sun_path, "/run/systemd/journal/stdout");
 }
 
 /*

@@ -546,14 +546,15 @@ case_anchor() {
 			echo "system $suite $gen anchor $p, boot $i: /init to root mounted $dm s, to multi-user.target $du s"
 		done
 	done
-	med() { cut -d' ' -f"$2" "$W/$1.t" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+	median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+	med() { cut -d' ' -f"$2" "$W/$1.t" | median; }
 	low() { cut -d' ' -f"$2" "$W/$1.t" | sort -n | head -n 1; }
 	ratio() { echo "$(med ours "$1") $(med tools "$1")" | awk '{ printf "%.3f", $1 / $2 }'; }
 	# the median of the pairs' ratios: a pair's two boots run one after
 	# the other, under the same load from the rest of the machine
 	paired() {
-		paste -d' ' "$W/ours.t" "$W/tools.t" | awk -v f="$1" '{ print $f / $(f + 2) }' |
-			sort -n | awk '{ a[NR] = $1 } END { printf "%.3f", a[int((NR + 1) / 2)] }'
+		paste -d' ' "$W/ours.t" "$W/tools.t" |
+			awk -v f="$1" '{ printf "%.3f\n", $f / $(f + 2) }' | median
 	}
 	ok "formatted root, medians of $n boots (fastest in brackets): /init to root mounted, bcache-tools $(med tools 1) s ($(low tools 1)), bcacheassemble $(med ours 1) s ($(low ours 1)), ratio $(ratio 1) (of pairs $(paired 1)); /init to multi-user.target $(med tools 2) s ($(low tools 2)) and $(med ours 2) s ($(low ours 2)), ratio $(ratio 2) (of pairs $(paired 2))"
 }
