@@ -238,7 +238,13 @@ static int parse_args(int argc, char **argv, struct cli *c,
 	return -1;
 }
 
-static void report_volume(struct context *ctx, struct volume *v)
+/*
+ * transient: one udev event's view (--incremental): a volume held back may
+ * have its cache set's disks in a later event, and --scan, the boot's hooks
+ * and the volume's unit report what is still held; said at -v only.
+ */
+static void report_volume(struct context *ctx, struct volume *v,
+			  bool transient)
 {
 	char link[64] = "", rel[256];
 
@@ -255,7 +261,9 @@ static void report_volume(struct context *ctx, struct volume *v)
 				   link[0] ? " as /dev/" : "", link);
 		break;
 	case VOL_HELD:
-		if (!v->no_raw) /* those: one line, report_no_raw() */
+		if (transient)
+			log_info("%s: %s", v->e->name, v->why);
+		else if (!v->no_raw) /* those: one line, report_no_raw() */
 			log_warn("%s: %s", v->e->name, v->why);
 		break;
 	case VOL_PENDING:
@@ -506,7 +514,7 @@ static int do_assemble(struct context *ctx, const struct cli *c)
 	if (c->initrd)
 		run_from_cmdline(ctx, c, &a);
 	for (size_t i = 0; i < a.n; i++)
-		report_volume(ctx, &a.vols[i]);
+		report_volume(ctx, &a.vols[i], false);
 	report_no_raw(&a);
 	rc = r < 0 ? EXIT_FAILED : assembly_exit_code(&a);
 	if (marks != EXIT_OK && rc != EXIT_CONFIG)
@@ -723,7 +731,7 @@ static int do_incremental(struct context *ctx, const struct cli *c)
 		assembly_step_all(&a);
 		for (size_t i = 0; i < a.n; i++)
 			if (a.vols[i].status != VOL_PENDING)
-				report_volume(ctx, &a.vols[i]);
+				report_volume(ctx, &a.vols[i], true);
 	}
 	if (c->export) {
 		(void)report_export(stdout, ctx, cfg_ok ? &tab : NULL, &a.devs,
