@@ -23,9 +23,7 @@ fi
 
 ver=$(dpkg-query -W -f '${source:Version}' libkmod2 2>/dev/null || true)
 [ -n "$ver" ] || ver=30+20221128-1
-uri=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
-[ -n "$uri" ] || uri=$(awk '$1 == "deb" { print $2; exit }' /etc/apt/sources.list 2>/dev/null)
-[ -n "$uri" ] || { echo "build-libkmod: no Debian mirror configured" >&2; exit 1; }
+uri=$(sh "$(dirname "$0")/../kernel/apt-archive.sh")
 
 a="$out/apt"
 mkdir -p "$a/lists/partial" "$a/cache/archives/partial" "$a/none"

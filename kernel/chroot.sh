@@ -15,21 +15,11 @@ set -eu
 suite=$1 series=$2
 dir=${3:-${CHROOT_CACHE:-/var/cache/bcacheassemble}/$suite}
 
-# deb822 sources first, then the one-line format
-archive() {
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] && awk '/^URIs:/ { print $2; exit }' "$f"
-	done | grep -m1 -v security ||
-		awk '$1 == "deb" && $0 !~ /security/ { print $2; exit }' \
-			/etc/apt/sources.list 2>/dev/null
-}
-
 if [ -f "$dir/.ready" ]; then
 	cat "$dir/.ready"
 	exit 0
 fi
-mirror=$(archive)
-[ -n "$mirror" ] || { echo "chroot: no Debian archive in the apt configuration" >&2; exit 1; }
+mirror=$(sh "$(dirname "$0")/apt-archive.sh")
 command -v debootstrap >/dev/null ||
 	{ echo "chroot: needs debootstrap (apt-get install debootstrap)" >&2; exit 1; }
 rm -rf "$dir"

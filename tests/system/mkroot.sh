@@ -27,11 +27,7 @@ if [ -f "$dir/.ready" ]; then
 	cat "$dir/.ready"
 	exit 0
 fi
-mirror=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null |
-	grep -m1 -v security || true)
-[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $0 !~ /security/ { print $2; exit }' \
-	/etc/apt/sources.list 2>/dev/null)
-[ -n "$mirror" ] || { echo "mkroot: no Debian archive in the apt configuration" >&2; exit 1; }
+mirror=$(sh "$(dirname "$0")/../../kernel/apt-archive.sh")
 rm -rf "$dir"
 mkdir -p "$dir"
 log=$dir.log
