@@ -30,6 +30,19 @@ case_tool() {
 		bcacheassemble --initrd --check 2>/tmp/kmsgerr
 	check "stderr the journal: on it" grep -q "/tmp/kmsgtab2:1: " /tmp/kmsgerr
 	check "stderr the journal: not in the kernel's log" sh -c '! dmesg | grep -q /tmp/kmsgtab2'
+	# or is a stream whose peer is journald's stdout socket (dracut's hooks
+	# inherit a stale JOURNAL_STREAM); a socket elsewhere is not the journal
+	mkdir -p /run/systemd/journal
+	for t in 3 4; do
+		cp /tmp/kmsgtab /tmp/kmsgtab$t
+	done
+	out=$(BCACHETAB=/tmp/kmsgtab3 vmh peer /run/systemd/journal/stdout \
+		bcacheassemble --initrd --check)
+	check "stderr journald's socket: on it ($out)" test -n "$(echo "$out" | grep /tmp/kmsgtab3:1:)"
+	check "stderr journald's socket: not in the kernel's log" sh -c '! dmesg | grep -q /tmp/kmsgtab3'
+	out=$(BCACHETAB=/tmp/kmsgtab4 vmh peer /run/other.sock bcacheassemble --initrd --check)
+	check "stderr another socket: on it ($out)" test -n "$(echo "$out" | grep /tmp/kmsgtab4:1:)"
+	check "stderr another socket: in the kernel's log" sh -c 'dmesg | grep -q /tmp/kmsgtab4:1:'
 	bcacheassemble --detail --scan | grep -q "^data	$B	$C	raw,uuid=" || fail "detail --scan"
 	check "stop" bcacheassemble --stop data
 	check "set stop" stop_cache_set "$C"

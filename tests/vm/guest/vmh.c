@@ -7,6 +7,9 @@
  *   vmh fuzz N SEED DEV        N malformed register_raw lines naming DEV
  *   vmh flashuuid DEV SECTORS  the uuid of the flash-only volume of SECTORS
  *                              in the uuid table of cache device DEV
+ *   vmh peer SOCKET CMD...     run CMD with its stderr a stream connected to
+ *                              a listener at SOCKET (as journald's stdout
+ *                              is); prints what the listener received
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *ename(int e)
@@ -181,6 +187,41 @@ static int fuzz(int n, unsigned long long seed, const char *dev)
 	return 0;
 }
 
+/* Connected to a listener at path: the child's stderr as systemd sets it. */
+static int peer(const char *path, char **cmd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int a, st;
+	char buf[4096];
+	ssize_t n;
+	pid_t pid;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	unlink(path);
+	if (l < 0 || c < 0 || bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(l, 1) < 0 || connect(c, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    (a = accept(l, NULL, NULL)) < 0) {
+		perror("vmh peer");
+		return 2;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(a); /* the listener's end: EOF when the child exits */
+		dup2(c, STDERR_FILENO);
+		execvp(cmd[0], cmd);
+		_exit(127);
+	}
+	close(c);
+	close(l);
+	while ((n = read(a, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	waitpid(pid, &st, 0);
+	unlink(path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "write")) {
@@ -209,6 +250,8 @@ int main(int argc, char **argv)
 		return flash_uuid(argv[2], strtoull(argv[3], NULL, 10));
 	if (argc == 5 && !strcmp(argv[1], "fuzz"))
 		return fuzz(atoi(argv[2]), strtoull(argv[3], NULL, 10), argv[4]);
+	if (argc >= 4 && !strcmp(argv[1], "peer"))
+		return peer(argv[2], argv + 3);
 	fprintf(stderr, "usage: see source\n");
 	return 2;
 }
