@@ -207,6 +207,10 @@ static int peer(const char *path, char **cmd)
 		return 2;
 	}
 	pid = fork();
+	if (pid < 0) {
+		perror("vmh peer: fork");
+		return 2;
+	}
 	if (pid == 0) {
 		close(a); /* the listener's end: EOF when the child exits */
 		dup2(c, STDERR_FILENO);
